@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+
+.PHONY: run test test-browser lint install migrate demo clean bench
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+run: migrate
+	DEBUG=1 $(PY) manage.py bootstrap
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-browser: install
+	REQUIRE_BROWSER=1 $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

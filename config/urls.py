@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("regions/", include("regions.urls")),
+    path("", include("newsletter.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # Uploaded figures; in a larger deployment a proxy or object store serves these instead.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -1,0 +1,1 @@
+from . import articles, issues, people  # noqa: F401  (registers the ModelAdmins)

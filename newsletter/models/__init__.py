@@ -1,0 +1,28 @@
+from .article import Article, ArticleQuerySet, ArticleRegion, ArticleTopic, Topic
+from .events import IssueEvent
+from .figures import Figure
+from .issue import Issue, IssueCredit, IssueQuerySet
+from .previews import PreviewLink
+from .publication import Editor, Publication, PublicationHost
+from .revisions import ArticleRevision
+from .sources import Outlet, Source
+
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "ArticleRegion",
+    "ArticleRevision",
+    "ArticleTopic",
+    "Editor",
+    "Figure",
+    "Issue",
+    "IssueCredit",
+    "IssueEvent",
+    "IssueQuerySet",
+    "Outlet",
+    "PreviewLink",
+    "Publication",
+    "PublicationHost",
+    "Source",
+    "Topic",
+]

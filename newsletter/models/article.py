@@ -1,0 +1,227 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from regions.models import Region
+from regions.slugs import pinyin_slug
+
+from .. import rendering
+from .issue import Issue, published_q
+
+
+class Topic(TagBase):
+    """A topic tag (碳市场, 并购重组 …) with a pinyin slug."""
+
+    class Meta:
+        verbose_name = "主题标签"
+        verbose_name_plural = "主题标签"
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        slug = pinyin_slug(tag, separator="-") or "topic"
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self):
+        return reverse("newsletter:tag_detail", kwargs={"slug": self.slug})
+
+
+class ArticleRegion(TaggedItemBase):
+    tag = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "地区标签"
+        verbose_name_plural = "地区标签"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_region_tag"),
+        ]
+
+
+class ArticleTopic(TaggedItemBase):
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "主题标签"
+        verbose_name_plural = "主题标签"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic_tag"),
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles placed in a public issue (see ``published_q``)."""
+        return self.filter(published_q("issue__"))
+
+    def in_region(self, region):
+        """Articles whose section is ``region`` or that carry it as a region tag."""
+        tagged = ArticleRegion.objects.filter(tag=region).values("content_object_id")
+        return self.filter(Q(section=region) | Q(pk__in=tagged))
+
+    def in_print_order(self):
+        return self.order_by("section__order", "section_id", "position", "pk")
+
+
+class Article(models.Model):
+    issue = models.ForeignKey(
+        Issue,
+        verbose_name="所属期刊",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="可以先写稿，之后再编入某一期。",
+    )
+    section = models.ForeignKey(
+        Region,
+        verbose_name="栏目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="section_articles",
+        help_text="文章在期刊中所属的地区栏目，如【区域】【上海】。",
+    )
+    position = models.PositiveIntegerField("栏目内顺序", default=0)
+    title = models.CharField("标题", max_length=200)
+    short_title = models.CharField(
+        "目录标题", max_length=200, blank=True, help_text="目录中显示的标题，留空则用正文标题。"
+    )
+    slug = models.SlugField("网址标识", max_length=80, blank=True, help_text="留空则由标题的拼音自动生成。")
+    summary = models.TextField("摘要", blank=True)
+    body = models.TextField(
+        "正文（Markdown）",
+        blank=True,
+        help_text="支持 Markdown：## 小标题、**加粗**、列表、引用、表格。段首的【湖北】表示分地区内容。"
+        "单独一行 [[figure:1]] 表示在此处插入本文第 1 张图。",
+    )
+    body_html = models.TextField("正文 HTML", blank=True, editable=False)
+    search_text = models.TextField("检索文本", blank=True, editable=False)
+    regions = TaggableManager(
+        "地区标签",
+        through=ArticleRegion,
+        blank=True,
+        related_name="tagged_in_articles",
+        help_text="文章涉及的地区（除所属栏目外），例如湖北、北京。",
+    )
+    topics = TaggableManager("主题标签", through=ArticleTopic, blank=True, related_name="articles")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+        ordering = ["issue", "section__order", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "slug"],
+                condition=Q(issue__isnull=False),
+                name="unique_article_slug_per_issue",
+                violation_error_message="同一期中已有相同网址标识的文章。",
+            ),
+        ]
+        indexes = [models.Index(fields=["issue", "section", "position"], name="article_print_order_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        self.body_html = self.render_body()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.issue_id is None:
+            return ""
+        return reverse(
+            "newsletter:article_detail",
+            kwargs={"year": self.issue.year, "number": self.issue.number, "slug": self.slug},
+        )
+
+    @property
+    def toc_title(self):
+        return self.short_title or self.title
+
+    @property
+    def anchor(self):
+        """Fragment id of this article on its issue page."""
+        return f"a-{self.slug}"
+
+    def _unique_slug(self):
+        base = pinyin_slug(self.title, separator="-", max_length=70) or "article"
+        if self.issue_id is None:
+            return base
+        taken = set(
+            Article.objects.filter(issue_id=self.issue_id, slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def render_body(self, figures=None):
+        """Body HTML with ``[[figure:N]]`` markers replaced by the article's figures."""
+        if figures is None:
+            figures = list(self.figures.all()) if self.pk else []
+        return rendering.render_article(self.body, figures)
+
+    def source_line(self):
+        """The print edition's closing line: （金融时报 中央财经大学绿色金融国际研究院 20241210）."""
+        return format_source_line(list(self.sources.all()))
+
+    def refresh_derived(self):
+        """Re-render stored HTML and search text after related rows (sources, figures) change."""
+        figures = list(self.figures.all())
+        body_html = self.render_body(figures)
+        search_text = build_search_text(self)
+        Article.objects.filter(pk=self.pk).update(body_html=body_html, search_text=search_text)
+        self.body_html, self.search_text = body_html, search_text
+
+
+def format_source_line(sources):
+    if not sources:
+        return ""
+    groups = []  # consecutive sources of the same date share one date, as in print
+    for source in sources:
+        if groups and groups[-1][0] == source.date:
+            groups[-1][1].append(source.outlet.name)
+        else:
+            groups.append((source.date, [source.outlet.name]))
+    parts = []
+    for date, names in groups:
+        parts.append(" ".join(names + ([date.strftime("%Y%m%d")] if date else [])))
+    return "（" + " ".join(parts) + "）"
+
+
+def build_search_text(article):
+    """What search matches against: title, summary, body text and outlets, in one normalised string."""
+    outlets = " ".join(s.outlet.name for s in article.sources.select_related("outlet"))
+    text = " ".join(
+        [article.title, article.short_title, article.summary, rendering.plain_text(article.body_html), outlets]
+    )
+    return rendering.normalize_for_search(text)

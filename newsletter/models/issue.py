@@ -1,0 +1,235 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .publication import Editor, Publication
+
+
+def published_q(prefix=""):
+    """The one definition of "public" for issues, as a Q usable through relations.
+
+    An issue is public when it is published, or scheduled and due: a scheduled issue goes live at
+    its time even if the ``publish_scheduled`` job never runs.
+    """
+    now = timezone.now()
+    return Q(**{f"{prefix}status": Issue.Status.PUBLISHED}) | Q(
+        **{f"{prefix}status": Issue.Status.SCHEDULED, f"{prefix}published_at__lte": now}
+    )
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q())
+
+    def for_publication(self, publication):
+        return self.filter(publication=publication)
+
+    def propose_next(self, publication):
+        """Numbers, date and credits proposed for the issue after the latest one.
+
+        Issues appear every two weeks; numbering restarts at 1 with each year, the total runs on.
+        """
+        latest = self.filter(publication=publication).order_by("-year", "-number").first()
+        if latest is None:
+            today = timezone.localdate()
+            return {"year": today.year, "number": 1, "total_number": 1, "issue_date": today, "credits": []}
+        issue_date = latest.issue_date + datetime.timedelta(days=14)
+        if issue_date.year != latest.year:
+            year, number = issue_date.year, 1
+        else:
+            year, number = latest.year, latest.number + 1
+        credits = [(credit.role, credit.editor_id) for credit in latest.credits.all()]
+        return {
+            "year": year,
+            "number": number,
+            "total_number": latest.total_number + 1,
+            "issue_date": issue_date,
+            "credits": credits,
+        }
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        IN_REVIEW = "in_review", "待审核"
+        CHANGES_REQUESTED = "changes_requested", "退回修改"
+        APPROVED = "approved", "已通过"
+        SCHEDULED = "scheduled", "定时发布"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    publication = models.ForeignKey(Publication, verbose_name="刊物", on_delete=models.PROTECT, related_name="issues")
+    year = models.PositiveSmallIntegerField("年份")
+    number = models.PositiveSmallIntegerField("期号", help_text="当年的第几期。")
+    total_number = models.PositiveIntegerField("总期号", help_text="创刊以来的总第几期。")
+    issue_date = models.DateField("印发日期")
+    theme = models.CharField("本期主题", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        "发布时间", null=True, blank=True, db_index=True, help_text="定时发布时为计划上线时间（北京时间）。"
+    )
+    corrected_at = models.DateTimeField("最近更正时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "auth.User",
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    pdf = models.FileField("PDF 印刷版", upload_to="issues/pdf/", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "期刊"
+        verbose_name_plural = "期刊"
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "year", "number"],
+                name="unique_issue_number_per_year",
+                violation_error_message="该刊物当年已有相同期号的一期。",
+            ),
+            models.UniqueConstraint(
+                fields=["publication", "total_number"],
+                name="unique_issue_total_number",
+                violation_error_message="该刊物已有相同总期号的一期。",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="issue_number_positive"),
+            models.CheckConstraint(condition=Q(total_number__gte=1), name="issue_total_number_positive"),
+            models.CheckConstraint(condition=Q(year__gte=1900) & Q(year__lte=2999), name="issue_year_plausible"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "scheduled"]) | Q(published_at__isnull=False),
+                name="public_issue_has_published_at",
+                violation_error_message="已发布或定时发布的期刊必须有发布时间。",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"], name="issue_public_idx")]
+        permissions = [
+            ("review_issue", "可以审核期刊"),
+            ("publish_issue", "可以发布期刊"),
+            ("correct_published_issue", "可以更正已发布的期刊"),
+        ]
+
+    def __str__(self):
+        return f"{self.publication.name} {self.label}"
+
+    def get_absolute_url(self):
+        return reverse("newsletter:issue_detail", kwargs={"year": self.year, "number": self.number})
+
+    @property
+    def label(self):
+        return f"{self.year}年第{self.number}期（总第{self.total_number}期）"
+
+    @property
+    def key(self):
+        """The short key used by the import/export commands: 2024-24."""
+        return f"{self.year}-{self.number}"
+
+    @property
+    def feed_title(self):
+        return f"{self.publication.title}{self.year}年第{self.number}期（总第{self.total_number}期）"
+
+    def clean(self):
+        super().clean()
+        if self.issue_date and self.year and self.issue_date.year != self.year:
+            # A 期 printed in the first days of January may still belong to the previous year's
+            # numbering, so only a gap of more than one year is an error.
+            if abs(self.issue_date.year - self.year) > 1:
+                raise ValidationError({"issue_date": "印发日期与年份相差过大。"})
+
+    @property
+    def is_public(self):
+        if self.status == self.Status.PUBLISHED:
+            return True
+        return (
+            self.status == self.Status.SCHEDULED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def editors(self):
+        return [c.editor for c in self.credits.all() if c.role == IssueCredit.Role.EDITOR]
+
+    def coordinators(self):
+        return [c.editor for c in self.credits.all() if c.role == IssueCredit.Role.COORDINATOR]
+
+    def articles_in_order(self):
+        """Articles in print order: section order, then position. Uses prefetched rows when present."""
+        articles = list(self.articles.all())
+        articles.sort(key=lambda a: (a.section.order if a.section else 10**6, a.section_id or 0, a.position, a.pk))
+        return articles
+
+    def sections(self):
+        """[(region, [articles])] in print order, as the table of contents groups them."""
+        groups = []
+        for article in self.articles_in_order():
+            if groups and groups[-1][0] == article.section:
+                groups[-1][1].append(article)
+            else:
+                groups.append((article.section, [article]))
+        return groups
+
+    def renumber_figures(self):
+        """Figure numbers run through the whole issue, as in the print edition (图 1, 图 2, …)."""
+        from .figures import Figure
+
+        figures = list(
+            Figure.objects.filter(article__issue=self)
+            .select_related("article__section")
+            .only("pk", "number", "position", "article__position", "article__section__order", "article__section_id")
+        )
+        figures.sort(
+            key=lambda f: (
+                f.article.section.order if f.article.section else 10**6,
+                f.article.section_id or 0,
+                f.article.position,
+                f.article_id,
+                f.position,
+                f.pk,
+            )
+        )
+        changed_articles = set()
+        for number, figure in enumerate(figures, start=1):
+            if figure.number != number:
+                Figure.objects.filter(pk=figure.pk).update(number=number)
+                changed_articles.add(figure.article_id)
+        # Captions with their numbers are part of each article's stored HTML.
+        for article in self.articles.filter(pk__in=changed_articles):
+            article.refresh_derived()
+
+
+class IssueCredit(models.Model):
+    """A person credited on an issue's masthead, in order, per role."""
+
+    class Role(models.TextChoices):
+        EDITOR = "editor", "编辑"
+        COORDINATOR = "coordinator", "统筹"
+
+    issue = models.ForeignKey(Issue, verbose_name="期刊", on_delete=models.CASCADE, related_name="credits")
+    editor = models.ForeignKey(Editor, verbose_name="人员", on_delete=models.PROTECT, related_name="credits")
+    role = models.CharField("职责", max_length=20, choices=Role.choices)
+    position = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "署名"
+        verbose_name_plural = "署名"
+        ordering = ["role", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "role", "editor"],
+                name="unique_credit_per_role",
+                violation_error_message="同一人在同一期的同一职责下只能署名一次。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}：{self.editor}"

@@ -1,0 +1,160 @@
+"""Markdown → safe HTML, done once when an article is saved (never per request).
+
+Editors paste text from anywhere, so the HTML is sanitised with nh3 (an allow-list sanitiser):
+no script, no event handlers, no ``javascript:`` or ``data:`` URLs survive.
+"""
+
+import html as html_lib
+import re
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "del",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "span": {"class"},
+    "figure": {"class", "id"},
+    "ol": {"start"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+# 【湖北】 at the start of a paragraph marks the sub-region the paragraph is about.
+REGION_MARKER = re.compile(r"<p>【([^【】<>\n]{1,20})】")
+HEADING = re.compile(r"^(#{1,6})(\s)", re.MULTILINE)
+
+
+def _demote_headings(text):
+    # The article title is the page's <h2>/<h1>; headings inside a body start at <h3>.
+    return HEADING.sub(lambda m: "#" * min(len(m.group(1)) + 2, 6) + m.group(2), text)
+
+
+def _class_filter(element, attribute, value):
+    if attribute == "class":
+        allowed = {"region-marker", "figure"}
+        kept = " ".join(c for c in value.split() if c in allowed)
+        return kept or None
+    return value
+
+
+def sanitize_html(html):
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        attribute_filter=_class_filter,
+        strip_comments=True,
+    )
+
+
+def render_markdown(text):
+    """Render an article body. Subheadings keep their relative levels, shifted below the title."""
+    text = (text or "").replace("\r\n", "\n")
+    source = _demote_headings(text)
+    html = markdown.markdown(
+        source,
+        extensions=["tables", "sane_lists"],
+        output_format="html",
+    )
+    html = REGION_MARKER.sub(r'<p><span class="region-marker">【\1】</span>', html)
+    return sanitize_html(html)
+
+
+def plain_text(html):
+    """Text content of sanitised HTML, for search and summaries."""
+    text = re.sub(r"<[^>]*>", " ", html or "")
+    return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()
+
+
+FIGURE_MARKER = re.compile(r"^\[\[figure:(\d+)\]\]\s*$", re.MULTILINE)
+
+
+def figure_html(figure):
+    """A <figure> for the body; images without a file yet (imported figures) show the caption only."""
+    caption = html_lib.escape(figure.full_caption)
+    image = ""
+    if figure.image:
+        attrs = f'src="{html_lib.escape(figure.image.url)}" alt="{html_lib.escape(figure.alt_text or figure.caption)}"'
+        if figure.width and figure.height:
+            attrs += f' width="{figure.width}" height="{figure.height}"'
+        image = f'<img {attrs} loading="lazy">'
+    return f'<figure class="figure" id="figure-{figure.number or figure.position}">{image}<figcaption>{caption}</figcaption></figure>'
+
+
+def render_article(body, figures):
+    """Render a body and put each figure where its ``[[figure:N]]`` marker stands (N counts from 1
+    within the article); figures without a marker follow the body."""
+    by_position = {index: figure for index, figure in enumerate(figures, start=1)}
+    placed = set()
+    html = render_markdown(body)
+
+    def place(match):
+        index = int(match.group(1))
+        figure = by_position.get(index)
+        if figure is None:
+            return ""
+        placed.add(index)
+        return figure_html(figure)
+
+    html = re.sub(r"<p>\[\[figure:(\d+)\]\]</p>", place, html)
+    rest = "".join(figure_html(f) for i, f in by_position.items() if i not in placed)
+    # Figure HTML is built from escaped values only, and the sanitiser runs once more over all.
+    return sanitize_html(html + rest)
+
+
+def normalize_for_search(text):
+    """Lower-case, full-width ASCII folded to half-width, and no whitespace at all.
+
+    Chinese has no spaces between words and the PDF conversion adds spaces around digits
+    ("11 月"), so both the stored text and every query are compared without whitespace.
+    """
+    folded = []
+    for char in text or "":
+        code = ord(char)
+        if 0xFF01 <= code <= 0xFF5E:
+            char = chr(code - 0xFEE0)
+        folded.append(char)
+    return re.sub(r"\s+", "", "".join(folded)).lower()

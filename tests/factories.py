@@ -1,0 +1,129 @@
+"""Small builders for test data. Plain functions over the real models: no mocks, real database rows."""
+
+import datetime
+import io
+import itertools
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from newsletter.models import Article, Editor, Figure, Issue, IssueCredit, Outlet, Publication, PublicationHost, Source
+from regions.models import Region
+
+_counter = itertools.count(1)
+
+
+def publication(slug="sszjc", **fields):
+    pub, created = Publication.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": fields.pop("name", "双周决策观察" if slug == "sszjc" else f"测试刊物{slug}"),
+            "subtitle": "地方工作亮点追踪",
+            "slogan": "洞悉基层创新 启迪新政新思",
+            "phone": "022-11112222",
+            "fax": "022-11113333",
+            **fields,
+        },
+    )
+    if created:
+        PublicationHost.objects.create(publication=pub, name="测试研究院", position=0)
+        PublicationHost.objects.create(publication=pub, name="测试档案馆", position=1)
+    return pub
+
+
+def region(name, order=100, parent=None):
+    existing = Region.objects.filter(name=name).first()
+    if existing:
+        return existing
+    obj = Region(name=name, order=order, parent=parent)
+    obj.save()
+    return obj
+
+
+def issue(
+    status=Issue.Status.PUBLISHED,
+    year=2024,
+    number=None,
+    total_number=None,
+    pub=None,
+    published_at=None,
+    issue_date=None,
+    credits=True,
+    **fields,
+):
+    pub = pub or publication()
+    n = next(_counter)
+    number = number or n
+    total_number = total_number or 1000 + n
+    if published_at is None and status in (Issue.Status.PUBLISHED, Issue.Status.SCHEDULED):
+        published_at = timezone.now() - datetime.timedelta(days=1)
+    obj = Issue.objects.create(
+        publication=pub,
+        year=year,
+        number=number,
+        total_number=total_number,
+        issue_date=issue_date or datetime.date(year, 1, 1) + datetime.timedelta(days=14 * (number - 1) % 360),
+        status=status,
+        published_at=published_at,
+        **fields,
+    )
+    if credits:
+        for role, names in (
+            (IssueCredit.Role.EDITOR, ["甲编辑", "乙编辑"]),
+            (IssueCredit.Role.COORDINATOR, ["丙统筹"]),
+        ):
+            for position, name in enumerate(names):
+                IssueCredit.objects.create(
+                    issue=obj, editor=Editor.objects.get_or_create(name=name)[0], role=role, position=position
+                )
+    return obj
+
+
+def article(
+    issue=None,
+    section="区域",
+    title=None,
+    body=None,
+    position=None,
+    sources=(("测试日报", datetime.date(2024, 12, 1)),),
+    region_tags=(),
+    topics=(),
+    **fields,
+):
+    section_obj = region(section) if isinstance(section, str) else section
+    n = next(_counter)
+    obj = Article(
+        issue=issue,
+        section=section_obj,
+        position=position if position is not None else n,
+        title=title or f"测试文章第{n}篇",
+        body=body if body is not None else f"这是第{n}篇测试文章的正文。\n\n## 小标题\n\n第二段内容。",
+        **fields,
+    )
+    obj.save()
+    for index, (outlet, date) in enumerate(sources):
+        Source.objects.create(article=obj, outlet=Outlet.get_for_name(outlet), date=date, position=index)
+    if region_tags:
+        obj.regions.set([region(name) for name in region_tags])
+    if topics:
+        obj.topics.add(*topics)
+    obj.refresh_derived()
+    return obj
+
+
+def png_bytes(size=(40, 30), color=(200, 30, 30)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def figure(article, caption="测试图注", position=1, with_image=True):
+    obj = Figure(article=article, caption=caption, alt_text=f"{caption}的示意", position=position)
+    if with_image:
+        obj.image.save("fig.png", ContentFile(png_bytes()), save=False)
+    obj.save()
+    article.refresh_derived()
+    if article.issue_id:
+        article.issue.renumber_figures()
+    return obj

@@ -1,0 +1,113 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from newsletter.models import Issue, IssueCredit
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_database_refuses_a_second_issue_with_the_same_year_and_number():
+    pub = factories.publication()
+    factories.issue(pub=pub, year=2024, number=24, total_number=298)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Issue.objects.create(
+            publication=pub, year=2024, number=24, total_number=299, issue_date=datetime.date(2024, 12, 19)
+        )
+
+
+def test_database_refuses_a_second_issue_with_the_same_total_number():
+    pub = factories.publication()
+    factories.issue(pub=pub, year=2024, number=24, total_number=298)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Issue.objects.create(
+            publication=pub, year=2025, number=1, total_number=298, issue_date=datetime.date(2025, 1, 9)
+        )
+
+
+def test_the_same_numbers_are_allowed_in_another_publication():
+    factories.issue(pub=factories.publication(), year=2024, number=24, total_number=298)
+    other = factories.publication(slug="other")
+    factories.issue(pub=other, year=2024, number=24, total_number=298)
+    assert Issue.objects.filter(year=2024, number=24).count() == 2
+
+
+def test_full_clean_reports_a_duplicate_number_in_chinese():
+    pub = factories.publication()
+    factories.issue(pub=pub, year=2024, number=24, total_number=298)
+    duplicate = Issue(publication=pub, year=2024, number=24, total_number=400, issue_date=datetime.date(2024, 12, 19))
+    with pytest.raises(ValidationError) as excinfo:
+        duplicate.full_clean()
+    assert "当年已有相同期号" in str(excinfo.value)
+
+
+def test_database_refuses_a_published_issue_without_a_publication_time():
+    pub = factories.publication()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Issue.objects.create(
+            publication=pub,
+            year=2024,
+            number=3,
+            total_number=3,
+            issue_date=datetime.date(2024, 2, 1),
+            status=Issue.Status.PUBLISHED,
+            published_at=None,
+        )
+
+
+def test_next_issue_proposal_continues_the_numbering_and_copies_credits():
+    pub = factories.publication()
+    latest = factories.issue(pub=pub, year=2024, number=23, total_number=297, issue_date=datetime.date(2024, 12, 5))
+    proposal = Issue.objects.propose_next(pub)
+    assert (proposal["year"], proposal["number"], proposal["total_number"]) == (2024, 24, 298)
+    assert proposal["issue_date"] == datetime.date(2024, 12, 19)
+    expected = [(c.role, c.editor_id) for c in latest.credits.all()]
+    assert proposal["credits"] == expected and len(expected) == 3
+
+
+def test_next_issue_proposal_restarts_numbering_in_a_new_year():
+    pub = factories.publication()
+    factories.issue(pub=pub, year=2024, number=24, total_number=298, issue_date=datetime.date(2024, 12, 19))
+    proposal = Issue.objects.propose_next(pub)
+    assert (proposal["year"], proposal["number"], proposal["total_number"]) == (2025, 1, 299)
+
+
+def test_next_issue_proposal_for_an_empty_publication_starts_at_one():
+    proposal = Issue.objects.propose_next(factories.publication())
+    assert (proposal["number"], proposal["total_number"], proposal["credits"]) == (1, 1, [])
+
+
+def test_credits_keep_their_order_per_role():
+    issue = factories.issue()
+    assert [e.name for e in issue.editors()] == ["甲编辑", "乙编辑"]
+    assert [e.name for e in issue.coordinators()] == ["丙统筹"]
+
+
+def test_a_person_is_credited_once_per_role_per_issue():
+    issue = factories.issue()
+    credit = issue.credits.filter(role=IssueCredit.Role.EDITOR).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IssueCredit.objects.create(issue=issue, editor=credit.editor, role=credit.role, position=9)
+
+
+def test_published_includes_due_scheduled_issues_only():
+    now = datetime.datetime.now(datetime.UTC)
+    published = factories.issue(status=Issue.Status.PUBLISHED)
+    due = factories.issue(status=Issue.Status.SCHEDULED, published_at=now - datetime.timedelta(minutes=1))
+    future = factories.issue(status=Issue.Status.SCHEDULED, published_at=now + datetime.timedelta(hours=1))
+    hidden = [
+        factories.issue(status=s)
+        for s in (
+            Issue.Status.DRAFT,
+            Issue.Status.IN_REVIEW,
+            Issue.Status.APPROVED,
+            Issue.Status.CHANGES_REQUESTED,
+            Issue.Status.WITHDRAWN,
+        )
+    ]
+    public = set(Issue.objects.published())
+    assert public == {published, due}
+    assert future not in public and not public & set(hidden)
