@@ -5,6 +5,7 @@ from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("feeds/", include("newsletter.feed_urls")),
     path("regions/", include("regions.urls")),
     path("", include("newsletter.urls")),
 ]

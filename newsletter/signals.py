@@ -1,0 +1,11 @@
+"""Signals other parts of the system listen to, so the workflow does not need to know them.
+
+``public_content_changed`` is sent after the transaction commits, whenever what readers can see
+changes: an issue published, withdrawn, corrected, or a scheduled issue becoming due. Listeners:
+the page cache (bumps its version) and the print edition (regenerates the PDF).
+"""
+
+from django.dispatch import Signal
+
+# Arguments: issue, reason ("publish", "withdraw", "correction", "schedule_due", "region_change" …)
+public_content_changed = Signal()
