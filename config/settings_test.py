@@ -20,3 +20,9 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SITE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # no collected static folder in tests
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+# Uploaded files from tests go to a throw-away folder, never into the project.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsletter-test-media-"))

@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -40,6 +41,28 @@ class Figure(models.Model):
 
     def __str__(self):
         return self.full_caption
+
+    def save(self, *args, **kwargs):
+        self._validate_new_image()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self._validate_new_image()
+
+    def _validate_new_image(self):
+        """Validate and re-encode a newly attached file once; stored files are already clean."""
+        image_file = self.image.file if self.image and not self.image._committed else None
+        if image_file is None or getattr(self, "_reencoded", False):
+            return
+        from ..uploads import validate_and_reencode
+
+        try:
+            clean_file, _, _ = validate_and_reencode(image_file)
+        except ValidationError as error:
+            raise ValidationError({"image": error.messages}) from error
+        self.image = clean_file
+        self._reencoded = True
 
     @property
     def full_caption(self):
