@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("feeds/", include("newsletter.feed_urls")),
     path("regions/", include("regions.urls")),
+    path("preview/", include("newsletter.preview_urls")),
     path("", include("newsletter.urls")),
 ]
 

@@ -1,0 +1,121 @@
+"""Previews of an issue exactly as readers will see it, for editors and for signed share links.
+
+A share link's token is the ``PreviewLink`` primary key signed with the project's secret
+(``django.core.signing``). Expiry and revocation live in the database, so a link can be revoked
+at once; a token that is tampered with, expired or revoked answers 404.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Prefetch
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from .models import Article, Figure, Issue, IssueCredit, PreviewLink, Source
+from .views import IssueDetailView
+
+SALT = "newsletter.preview-link"
+PREVIEW_TEMPLATE = "admin/newsletter/issue_preview.html"
+
+
+def create_link(issue, by, days=None):
+    days = settings.NEWSLETTER_PREVIEW_LINK_DAYS if days is None else days
+    return PreviewLink.objects.create(
+        issue=issue, created_by=by, expires_at=timezone.now() + datetime.timedelta(days=days)
+    )
+
+
+def token_for(link):
+    return signing.dumps(link.pk, salt=SALT)
+
+
+def url_for(link):
+    return reverse("preview:issue", kwargs={"token": token_for(link)})
+
+
+def absolute_url_for(link):
+    return settings.SITE_URL.rstrip("/") + url_for(link)
+
+
+def revoke(link):
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def is_active(link, now=None):
+    return link.revoked_at is None and link.expires_at > (now or timezone.now())
+
+
+def link_for_token(token):
+    """The live ``PreviewLink`` a token stands for; ``Http404`` for anything else."""
+    try:
+        pk = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        raise Http404("预览链接无效。") from None
+    if not isinstance(pk, int):
+        raise Http404("预览链接无效。")
+    link = PreviewLink.objects.filter(pk=pk).first()
+    if link is None or not is_active(link):
+        raise Http404("预览链接已过期或已撤销。")
+    return link
+
+
+def preview_queryset():
+    """The public issue page's rows, whatever the issue's status."""
+    return Issue.objects.select_related("publication").prefetch_related(
+        "publication__hosts",
+        Prefetch("credits", queryset=IssueCredit.objects.select_related("editor")),
+        Prefetch(
+            "articles",
+            queryset=Article.objects.select_related("section").prefetch_related(
+                Prefetch("sources", queryset=Source.objects.select_related("outlet")),
+                Prefetch("figures", queryset=Figure.objects.all()),
+            ),
+        ),
+    )
+
+
+def mark_private(response):
+    """Previews are never indexed and never cached, by browsers or by shared caches."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store, no-cache, max-age=0, must-revalidate"
+    response["Referrer-Policy"] = "no-referrer"  # keep the token out of other sites' logs
+    return response
+
+
+class IssuePreviewMixin:
+    """Renders the public issue template and context for an issue of any status."""
+
+    def get_template_names(self):
+        # The public template, extended only to add <meta name="robots" content="noindex">.
+        return [PREVIEW_TEMPLATE]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["noindex"] = True
+        context["public_template"] = self.public_template_names()[0]
+        return context
+
+    def public_template_names(self):
+        return super().get_template_names()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return mark_private(response)
+
+
+class SharedIssuePreviewView(IssuePreviewMixin, IssueDetailView):
+    """/preview/<token>/: the issue behind a live share link, for people without an account."""
+
+    def get_object(self, queryset=None):
+        link = link_for_token(self.kwargs["token"])
+        return preview_queryset().get(pk=link.issue_id)
+
+
+shared_preview = never_cache(SharedIssuePreviewView.as_view())
