@@ -1,8 +1,44 @@
-from django.contrib import admin
-from django.db import models
+from django import forms
+from django.contrib import admin, messages
+from django.db import models, transaction
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from .. import locking, revisions
 from ..models import Article, Figure, Source
+from . import article_revisions
+from .issues import LOCKED_STATES, needs_correction_permission
+
+
+class ArticleForm(locking.VersionedFormMixin):
+    # No Meta: the admin builds the form's fields from its fieldsets.
+    request_user = None  # set by ArticleAdmin.get_form
+
+    def clean(self):
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if getattr(error, "code", None) != "conflict":
+                raise
+            diff_url = reverse("admin:newsletter_article_revision_diff", args=[self.instance.pk])
+            seen = self.cleaned_data.get("seen_version")
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}?since={}" target="_blank">查看对方改了什么</a>，然后在新打开的页面上重新修改。',
+                    locking.conflict_message(self.instance),
+                    diff_url,
+                    seen,
+                ),
+                code="conflict",
+            ) from None
+        issue = cleaned.get("issue")
+        user = self.request_user
+        may_correct = user is not None and user.has_perm("newsletter.correct_published_issue")
+        if issue is not None and issue.status in LOCKED_STATES and not may_correct:
+            self.add_error("issue", "该期已发布（或已定时发布、已撤回），只有主编可以向其中添加或更正文章。")
+        return cleaned
 
 
 class SourceInline(admin.TabularInline):
@@ -40,6 +76,8 @@ class ArticleStatusFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
+    change_form_template = "admin/newsletter/article/change_form.html"
     list_display = ["title", "issue", "section", "position", "figure_count", "updated_at"]
     list_select_related = ["issue__publication", "section"]
     list_filter = [ArticleStatusFilter, "section", "issue__year", "topics"]
@@ -48,7 +86,7 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [SourceInline, FigureInline]
     readonly_fields = ["created_by", "updated_by", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["issue", "section", "position", "title", "short_title", "slug"]}),
+        (None, {"fields": ["issue", "section", "position", "title", "short_title", "slug", "seen_version"]}),
         ("正文", {"fields": ["summary", "body"]}),
         ("标签", {"fields": ["regions", "topics"]}),
         ("记录", {"fields": ["created_by", "updated_by", "created_at", "updated_at"], "classes": ["collapse"]}),
@@ -63,11 +101,62 @@ class ArticleAdmin(admin.ModelAdmin):
     def figure_count(self, obj):
         return obj._figure_count
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"request_user": request.user})
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
+
+        return [
+            path(
+                "<path:object_id>/revisions/",
+                wrap(article_revisions.history_view),
+                name="newsletter_article_revisions",
+            ),
+            path(
+                "<path:object_id>/revisions/diff/",
+                wrap(article_revisions.diff_view),
+                name="newsletter_article_revision_diff",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:revision_id>/restore/",
+                wrap(article_revisions.restore_view),
+                name="newsletter_article_revision_restore",
+            ),
+        ] + super().get_urls()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except locking.ConflictError as conflict:
+            # Someone saved between our form check and our UPDATE: nothing of ours was written.
+            messages.error(request, str(conflict))
+            return redirect(request.path)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is not None and obj.issue_id and needs_correction_permission(obj.issue):
+            return request.user.has_perm("newsletter.correct_published_issue")
+        return True
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is not None and obj.issue_id and needs_correction_permission(obj.issue):
+            return request.user.has_perm("newsletter.correct_published_issue")
+        return True
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            if change:
+                locking.claim(obj, form.cleaned_data["seen_version"])
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -75,3 +164,5 @@ class ArticleAdmin(admin.ModelAdmin):
         article.refresh_derived()
         if article.issue_id:
             article.issue.renumber_figures()
+        # Every save keeps a full revision; in a public issue it is a correction (see revisions.record).
+        revisions.record(article, by=request.user)

@@ -1,8 +1,53 @@
-from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
+from django import forms
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
+from .. import locking, revisions
 from ..models import Article, Issue, IssueCredit
+from ..signals import public_content_changed
+from . import workflow as workflow_admin
+
+# Once an issue has gone out, only 主编 (correct_published_issue) may change it or its articles.
+LOCKED_STATES = (Issue.Status.SCHEDULED, Issue.Status.PUBLISHED, Issue.Status.WITHDRAWN)
+
+
+def needs_correction_permission(issue):
+    return issue is not None and issue.status in LOCKED_STATES
+
+
+class IssueForm(locking.VersionedFormMixin):
+    # No Meta: the admin builds the form's fields from its fieldsets.
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if getattr(error, "code", None) != "conflict":
+                raise
+            raise forms.ValidationError(self._conflict_html(), code="conflict") from None
+
+    def _conflict_html(self):
+        current = Issue.objects.get(pk=self.instance.pk)
+        rows = []
+        for name, field in self.fields.items():
+            if name == "seen_version" or name not in self.cleaned_data or not hasattr(current, name):
+                continue
+            mine, theirs = self.cleaned_data[name], getattr(current, name)
+            if hasattr(theirs, "pk"):
+                theirs = str(theirs)
+                mine = str(mine) if mine is not None else ""
+            if mine != theirs:
+                rows.append((field.label, theirs, mine))
+        table = format_html_join("", "<li>{}：当前为“{}”，您提交的是“{}”</li>", rows)
+        return format_html(
+            '{} <a href="{}" target="_blank">在新窗口查看最新内容</a>{}',
+            locking.conflict_message(self.instance),
+            reverse("admin:newsletter_issue_change", args=[self.instance.pk]),
+            format_html("<ul>{}</ul>", table) if rows else "",
+        )
 
 
 class IssueCreditInline(admin.TabularInline):
@@ -33,16 +78,18 @@ class ArticleInline(admin.TabularInline):
 
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
+    form = IssueForm
+    change_form_template = "admin/newsletter/issue/change_form.html"
     list_display = ["label", "publication", "issue_date", "status_badge", "published_at", "article_count"]
     list_select_related = ["publication"]
     list_filter = ["status", "publication", "year"]
     search_fields = ["theme", "=year", "=number", "=total_number"]
     date_hierarchy = "issue_date"
     inlines = [IssueCreditInline, ArticleInline]
-    readonly_fields = ["status", "published_at", "corrected_at", "created_at", "updated_at"]
+    readonly_fields = ["status", "published_at", "corrected_at", "submitted_by", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["publication", ("year", "number", "total_number"), "issue_date", "theme"]}),
-        ("发布", {"fields": ["status", "published_at", "corrected_at", "pdf"]}),
+        (None, {"fields": ["publication", ("year", "number", "total_number"), "issue_date", "theme", "seen_version"]}),
+        ("发布", {"fields": ["status", "submitted_by", "published_at", "corrected_at", "pdf"]}),
         ("记录", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     ordering = ["-year", "-number"]
@@ -99,3 +146,85 @@ class IssueAdmin(admin.ModelAdmin):
                 if isinstance(inline, IssueCreditInline):
                     inline.extra = len(proposal.get("credits", []))
         return instances
+
+    # --- workflow, previews, conflict-safe saving ---------------------------------------------
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
+
+        return [
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                wrap(workflow_admin.transition_view),
+                name="newsletter_issue_transition",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(workflow_admin.admin_preview),
+                name="newsletter_issue_preview",
+            ),
+            path(
+                "<path:object_id>/preview-links/",
+                wrap(workflow_admin.create_preview_link_view),
+                name="newsletter_issue_preview_link_create",
+            ),
+            path(
+                "<path:object_id>/preview-links/<int:link_id>/revoke/",
+                wrap(workflow_admin.revoke_preview_link_view),
+                name="newsletter_issue_preview_link_revoke",
+            ),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context = {**(extra_context or {}), **workflow_admin.workflow_context(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except locking.ConflictError as conflict:
+            # Someone saved between our form check and our UPDATE: nothing of ours was written.
+            messages.error(request, str(conflict))
+            return redirect(request.path)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if needs_correction_permission(obj):
+            return request.user.has_perm("newsletter.correct_published_issue")
+        return True
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if needs_correction_permission(obj):
+            return request.user.has_perm("newsletter.correct_published_issue")
+        return True
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            with transaction.atomic():
+                locking.claim(obj, form.cleaned_data["seen_version"])
+                super().save_model(request, obj, form, change)
+            if obj.is_public and form.has_changed():
+                transaction.on_commit(
+                    lambda: public_content_changed.send(sender=Issue, issue=obj, reason="correction"), robust=True
+                )
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Article:
+            return
+        # Articles edited in the issue's table get a revision like any other save, and their own
+        # version moves on so that someone with the article open cannot overwrite the change.
+        for article in formset.new_objects:
+            Article.objects.filter(pk=article.pk, created_by__isnull=True).update(created_by=request.user)
+        for article in [*formset.new_objects, *(obj for obj, _ in formset.changed_objects)]:
+            Article.objects.filter(pk=article.pk).update(version=models.F("version") + 1, updated_by=request.user)
+            article.refresh_from_db()
+            revisions.record(article, by=request.user, note="在期刊页面修改")

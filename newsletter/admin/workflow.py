@@ -1,0 +1,157 @@
+"""Admin views for the issue workflow: state moves, previews, share links, "my work"."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from .. import previews, workflow
+from ..models import Issue, IssueEvent, PreviewLink
+from ..views import IssueDetailView
+
+S = Issue.Status
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    publish_at = forms.DateTimeField(
+        label="发布时间（北京时间）",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+
+def may_preview(user, issue):
+    return user.has_perm("newsletter.review_issue") or user.has_perm("newsletter.change_issue")
+
+
+def _change_url(issue):
+    return reverse("admin:newsletter_issue_change", args=[issue.pk])
+
+
+def transition_view(model_admin, request, object_id, action):
+    if request.method != "POST":
+        return redirect(reverse("admin:newsletter_issue_change", args=[object_id]))
+    issue = get_object_or_404(Issue, pk=object_id)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_change_url(issue))
+    try:
+        workflow.perform(
+            issue,
+            action,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            publish_at=form.cleaned_data["publish_at"],
+        )
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        label = workflow.RULES[action].label
+        messages.success(request, f"已{label}：本期现在的状态是“{issue.get_status_display()}”。")
+    return redirect(_change_url(issue))
+
+
+class AdminIssuePreviewView(previews.IssuePreviewMixin, IssueDetailView):
+    """The issue exactly as readers will see it, for signed-in staff, whatever its status."""
+
+    def get_object(self, queryset=None):
+        issue = get_object_or_404(previews.preview_queryset(), pk=self.kwargs["object_id"])
+        if not may_preview(self.request.user, issue):
+            raise PermissionDenied
+        return issue
+
+
+admin_preview = never_cache(AdminIssuePreviewView.as_view())
+
+
+def create_preview_link_view(model_admin, request, object_id):
+    issue = get_object_or_404(Issue, pk=object_id)
+    if request.method != "POST" or not request.user.has_perm("newsletter.add_previewlink"):
+        raise PermissionDenied
+    link = previews.create_link(issue, request.user)
+    expires = timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M")
+    messages.success(request, f"已创建预览链接（{expires} 前有效）：{previews.absolute_url_for(link)}")
+    return redirect(_change_url(issue) + "#preview-links")
+
+
+def revoke_preview_link_view(model_admin, request, object_id, link_id):
+    link = get_object_or_404(PreviewLink, pk=link_id, issue_id=object_id)
+    if request.method != "POST" or not request.user.has_perm("newsletter.change_previewlink"):
+        raise PermissionDenied
+    previews.revoke(link)
+    messages.success(request, "预览链接已撤销，打开它将显示“页面不存在”。")
+    return redirect(_change_url(link.issue) + "#preview-links")
+
+
+def workflow_context(request, issue):
+    """What the issue page shows around the form: state, allowed moves, history, preview links."""
+    user = request.user
+    actions = []
+    for name in workflow.available_actions(issue, user):
+        rule = workflow.RULES[name]
+        actions.append(
+            {
+                "name": name,
+                "label": rule.label,
+                "needs_comment": rule.needs_comment,
+                "needs_time": name == workflow.SCHEDULE,
+                "url": reverse("admin:newsletter_issue_transition", args=[issue.pk, name]),
+            }
+        )
+    links = []
+    now = timezone.now()
+    for link in PreviewLink.objects.filter(issue=issue).select_related("created_by"):
+        links.append(
+            {
+                "link": link,
+                "active": previews.is_active(link, now),
+                "url": previews.absolute_url_for(link),
+                "revoke_url": reverse("admin:newsletter_issue_preview_link_revoke", args=[issue.pk, link.pk]),
+            }
+        )
+    return {
+        "workflow_actions": actions,
+        "workflow_form": TransitionForm(),
+        "workflow_events": [
+            {
+                "event": event,
+                "action": workflow.ACTION_LABELS.get(event.action, event.action),
+                "from": workflow.status_label(event.from_status),
+                "to": workflow.status_label(event.to_status),
+            }
+            for event in IssueEvent.objects.filter(issue=issue).select_related("actor")
+        ],
+        "may_preview": may_preview(user, issue),
+        "preview_url": reverse("admin:newsletter_issue_preview", args=[issue.pk]),
+        "preview_links": links,
+        "may_create_preview_link": user.has_perm("newsletter.add_previewlink"),
+        "may_revoke_preview_link": user.has_perm("newsletter.change_previewlink"),
+        "preview_link_create_url": reverse("admin:newsletter_issue_preview_link_create", args=[issue.pk]),
+    }
+
+
+def my_work(user):
+    """The admin home's "my work": issues waiting for my review, issues sent back to me, issues to publish."""
+    if not user.is_authenticated:
+        return {}
+    base = Issue.objects.select_related("publication", "submitted_by").order_by("-year", "-number")
+    work = {"sent_back": list(base.filter(status=S.CHANGES_REQUESTED, submitted_by=user))}
+    if user.has_perm("newsletter.review_issue"):
+        to_review = base.filter(status=S.IN_REVIEW)
+        if settings.NEWSLETTER_FORBID_SELF_APPROVAL:
+            to_review = to_review.filter(~Q(submitted_by=user) | Q(submitted_by__isnull=True))
+        work["to_review"] = list(to_review)
+    if user.has_perm("newsletter.publish_issue"):
+        work["to_publish"] = list(base.filter(status=S.APPROVED))
+    work["mine_in_review"] = list(base.filter(status=S.IN_REVIEW, submitted_by=user))
+    return work

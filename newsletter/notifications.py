@@ -1,0 +1,108 @@
+"""Workflow email. Called by ``workflow`` through ``transaction.on_commit``, never inside a transaction.
+
+Who hears about what:
+- submitted → reviewers (group 审核);
+- changes requested or approved → the submitter; approved → also 主编;
+- published or withdrawn → everyone involved (submitter, everyone who acted on the issue, article authors).
+The person who made the move is not emailed about it.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.urls import reverse
+
+from . import roles
+from .models import Article, Issue, IssueEvent
+from .workflow import ACTION_LABELS
+
+logger = logging.getLogger(__name__)
+
+SUBJECTS = {
+    "submit": "【待审核】{issue} 已提交审核",
+    "request_changes": "【退回修改】{issue} 需要修改",
+    "approve": "【已通过】{issue} 已审核通过",
+    "publish": "【已发布】{issue} 已发布",
+    "publish_due": "【已发布】{issue} 已按计划发布",
+    "withdraw": "【已撤回】{issue} 已撤回",
+}
+
+
+def _group_members(name):
+    return list(get_user_model().objects.filter(groups__name=name, is_active=True).distinct())
+
+
+def _involved(issue):
+    User = get_user_model()
+    ids = set(IssueEvent.objects.filter(issue=issue, actor__isnull=False).values_list("actor_id", flat=True))
+    for created, updated in Article.objects.filter(issue=issue).values_list("created_by_id", "updated_by_id"):
+        ids.update(i for i in (created, updated) if i)
+    if issue.submitted_by_id:
+        ids.add(issue.submitted_by_id)
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def recipients_for(event):
+    issue = event.issue
+    submitter = [issue.submitted_by] if issue.submitted_by_id and issue.submitted_by.is_active else []
+    if event.action == "submit":
+        users = _group_members(roles.REVIEWER)
+    elif event.action == "request_changes":
+        users = submitter
+    elif event.action == "approve":
+        users = submitter + _group_members(roles.CHIEF)
+    elif event.action in ("publish", "publish_due", "withdraw"):
+        users = _involved(issue)
+    else:
+        users = []
+    addresses = []
+    for user in users:
+        if user.pk == event.actor_id or not user.email or user.email in addresses:
+            continue
+        addresses.append(user.email)
+    return addresses
+
+
+def _body(event):
+    issue = event.issue
+    actor = (event.actor.get_full_name() or event.actor.username) if event.actor else "系统"
+    admin_url = settings.SITE_URL.rstrip("/") + reverse("admin:newsletter_issue_change", args=[issue.pk])
+    lines = [
+        f"{issue}",
+        f"操作：{ACTION_LABELS.get(event.action, event.action)}",
+        f"状态：{_label(event.from_status)} → {_label(event.to_status)}",
+        f"操作人：{actor}",
+    ]
+    if event.comment:
+        lines.append(f"意见：{event.comment}")
+    if event.action in ("publish", "publish_due"):
+        lines.append("公开页面：" + settings.SITE_URL.rstrip("/") + issue.get_absolute_url())
+    lines += ["", f"在后台查看：{admin_url}"]
+    return "\n".join(lines)
+
+
+def _label(status):
+    return Issue.Status(status).label if status in Issue.Status.values else status
+
+
+def notify(event_pk):
+    """Send the emails for one workflow event. Failures are logged: the move itself has already happened."""
+    event = IssueEvent.objects.select_related("issue__publication", "issue__submitted_by", "actor").get(pk=event_pk)
+    subject_template = SUBJECTS.get(event.action)
+    if subject_template is None:
+        return 0
+    addresses = recipients_for(event)
+    if not addresses:
+        return 0
+    subject = subject_template.format(issue=event.issue)
+    body = _body(event)
+    try:
+        connection = get_connection()
+        # One message per person: recipients do not see each other's addresses.
+        messages = [EmailMessage(subject, body, to=[address], connection=connection) for address in addresses]
+        return connection.send_messages(messages) or 0
+    except Exception:
+        logger.exception("发送流程通知邮件失败（event %s）", event_pk)
+        return 0

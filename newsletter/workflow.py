@@ -1,0 +1,207 @@
+"""The editorial workflow: every change of ``Issue.status`` goes through ``perform``.
+
+Each move locks the issue row, checks state, role and preconditions, changes the state and records
+an ``IssueEvent`` in one transaction. Email and the ``public_content_changed`` signal are sent only
+after the transaction commits, so a rolled-back move never tells anyone anything.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Issue, IssueEvent
+from .signals import public_content_changed
+
+S = Issue.Status
+
+SUBMIT = "submit"
+REQUEST_CHANGES = "request_changes"
+APPROVE = "approve"
+SCHEDULE = "schedule"
+PUBLISH = "publish"
+WITHDRAW = "withdraw"
+REOPEN = "reopen"
+PUBLISH_DUE = "publish_due"  # recorded by ``publish_due`` (the cron job); not a user action
+
+
+class TransitionError(Exception):
+    """A move that is not allowed. The message is Chinese and meant for the user."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str
+    sources: tuple
+    target: str
+    permission: str  # "newsletter.<codename>"; superusers have every permission
+    role_text: str
+    needs_comment: bool = False
+
+
+RULES = {
+    SUBMIT: Rule(
+        "提交审核", (S.DRAFT, S.CHANGES_REQUESTED), S.IN_REVIEW, "newsletter.change_issue", "编辑、审核或主编"
+    ),
+    REQUEST_CHANGES: Rule(
+        "退回修改", (S.IN_REVIEW, S.APPROVED), S.CHANGES_REQUESTED, "newsletter.review_issue", "审核或主编", True
+    ),
+    APPROVE: Rule("审核通过", (S.IN_REVIEW,), S.APPROVED, "newsletter.review_issue", "审核或主编"),
+    SCHEDULE: Rule("定时发布", (S.APPROVED,), S.SCHEDULED, "newsletter.publish_issue", "主编"),
+    PUBLISH: Rule("立即发布", (S.APPROVED, S.SCHEDULED), S.PUBLISHED, "newsletter.publish_issue", "主编"),
+    WITHDRAW: Rule("撤回", (S.SCHEDULED, S.PUBLISHED), S.WITHDRAWN, "newsletter.publish_issue", "主编", True),
+    REOPEN: Rule("重新打开", (S.WITHDRAWN, S.APPROVED), S.DRAFT, "newsletter.publish_issue", "主编"),
+}
+
+ACTION_LABELS = {name: rule.label for name, rule in RULES.items()} | {PUBLISH_DUE: "到时自动发布"}
+
+
+def status_label(value):
+    return S(value).label if value in S.values else value
+
+
+def _user_may(user, rule):
+    return bool(user and user.is_active and user.has_perm(rule.permission))
+
+
+def _self_approval_forbidden(issue, user):
+    return (
+        getattr(settings, "NEWSLETTER_FORBID_SELF_APPROVAL", True)
+        and issue.submitted_by_id is not None
+        and issue.submitted_by_id == user.pk
+    )
+
+
+def check(issue, action, user):
+    """Raise ``TransitionError`` if ``user`` may not take ``action`` on ``issue`` in its current state."""
+    rule = RULES.get(action)
+    if rule is None:
+        raise TransitionError(f"未知的操作：{action}。")
+    if issue.status not in rule.sources:
+        allowed = "、".join(status_label(s) for s in rule.sources)
+        raise TransitionError(
+            f"本期当前状态为“{status_label(issue.status)}”，不能{rule.label}（只能从“{allowed}”状态{rule.label}）。"
+        )
+    if not _user_may(user, rule):
+        raise TransitionError(f"只有{rule.role_text}可以{rule.label}。")
+    if action == APPROVE and _self_approval_forbidden(issue, user):
+        raise TransitionError("不能审核通过自己提交的期刊，请由其他审核人员审核。")
+
+
+def available_actions(issue, user):
+    """The actions ``user`` may take on ``issue`` now (state and role; content checks happen on submit)."""
+    names = []
+    for name in RULES:
+        try:
+            check(issue, name, user)
+        except TransitionError:
+            continue
+        names.append(name)
+    return names
+
+
+def _check_ready_for_review(issue):
+    problems = []
+    articles = list(issue.articles.select_related("section").order_by("section__order", "position", "pk"))
+    if not articles:
+        raise TransitionError("本期还没有文章，不能提交审核。")
+    for article in articles:
+        missing = []
+        if article.section_id is None:
+            missing.append("栏目")
+        if not article.title.strip():
+            missing.append("标题")
+        if not article.body.strip():
+            missing.append("正文")
+        if missing:
+            problems.append(f"《{article.title.strip() or f'文章 {article.pk}'}》缺少{'、'.join(missing)}")
+    if problems:
+        raise TransitionError("以下文章不完整，不能提交审核：" + "；".join(problems) + "。")
+
+
+def perform(issue, action, *, by, comment="", publish_at=None):
+    """Move ``issue`` by ``action`` on behalf of user ``by``. Returns the recorded ``IssueEvent``.
+
+    Raises ``TransitionError`` (and changes nothing) when the move is not allowed.
+    """
+    comment = (comment or "").strip()
+    rule = RULES.get(action)
+    if rule is None:
+        raise TransitionError(f"未知的操作：{action}。")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        check(locked, action, by)
+        if rule.needs_comment and not comment:
+            raise TransitionError(f"{rule.label}时必须填写意见。")
+        changes = {"status": rule.target}
+        if action == SUBMIT:
+            _check_ready_for_review(locked)
+            changes["submitted_by"] = by
+        elif action == SCHEDULE:
+            if publish_at is None:
+                raise TransitionError("定时发布需要填写发布时间。")
+            if timezone.is_naive(publish_at):
+                publish_at = timezone.make_aware(publish_at)
+            if publish_at <= now:
+                raise TransitionError("定时发布的时间必须晚于现在。")
+            changes["published_at"] = publish_at
+        elif action == PUBLISH:
+            changes["published_at"] = now
+        from_status = locked.status
+        # The conditional UPDATE is the last line of defence where row locks do nothing (SQLite).
+        updated = Issue.objects.filter(pk=locked.pk, status=from_status).update(
+            version=F("version") + 1, updated_at=now, **changes
+        )
+        if updated != 1:
+            raise TransitionError("本期的状态刚刚被其他人改变，请刷新页面后再试。")
+        event = IssueEvent.objects.create(
+            issue=locked, actor=by, action=action, from_status=from_status, to_status=rule.target, comment=comment
+        )
+        locked.refresh_from_db()
+        _after_commit(locked, event)
+    for field in ("status", "published_at", "submitted_by_id", "version", "updated_at"):
+        setattr(issue, field, getattr(locked, field))
+    return event
+
+
+def _after_commit(issue, event):
+    from . import notifications
+
+    transaction.on_commit(lambda: notifications.notify(event.pk))
+    reason = {PUBLISH: "publish", WITHDRAW: "withdraw", PUBLISH_DUE: "schedule_due"}.get(event.action)
+    if reason:
+        transaction.on_commit(
+            lambda: public_content_changed.send(sender=Issue, issue=issue, reason=reason), robust=True
+        )
+
+
+def publish_due(now=None):
+    """Turn scheduled issues whose time has come into published ones. Idempotent; returns the events."""
+    now = now or timezone.now()
+    events = []
+    due = Issue.objects.filter(status=S.SCHEDULED, published_at__lte=now).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            locked = Issue.objects.select_for_update().filter(pk=pk).first()
+            if locked is None or locked.status != S.SCHEDULED or locked.published_at > now:
+                continue
+            updated = Issue.objects.filter(pk=pk, status=S.SCHEDULED).update(
+                status=S.PUBLISHED, version=F("version") + 1, updated_at=now
+            )
+            if updated != 1:
+                continue
+            event = IssueEvent.objects.create(
+                issue=locked,
+                actor=None,
+                action=PUBLISH_DUE,
+                from_status=S.SCHEDULED,
+                to_status=S.PUBLISHED,
+                comment="到达定时发布时间，自动发布。",
+            )
+            locked.refresh_from_db()
+            _after_commit(locked, event)
+            events.append(event)
+    return events
