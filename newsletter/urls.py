@@ -6,6 +6,7 @@ app_name = "newsletter"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("issues/", views.IssueArchiveView.as_view(), name="issue_archive"),
     path("issues/<int:year>/", views.IssueYearView.as_view(), name="issue_year"),
     path("issues/<int:year>/<int:number>/", views.IssueDetailView.as_view(), name="issue_detail"),

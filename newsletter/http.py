@@ -1,0 +1,28 @@
+"""Conditional GET for public pages.
+
+The ETag is a hash of the rendered page. It changes exactly when what the reader receives changes
+(a correction, a newly due scheduled issue, a withdrawn issue disappearing from a list, a new
+template), with no bookkeeping of which rows a page depends on, and a preview subclass of a page
+gets correct ETags for free. A returning reader or a proxy that sends ``If-None-Match`` gets an
+empty 304 instead of the page.
+"""
+
+from django.utils.cache import get_conditional_response, set_response_etag
+
+
+class ConditionalGetMixin:
+    """For class-based views: add an ETag to successful GET/HEAD responses and answer 304."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        return conditional(request, response)
+
+
+def conditional(request, response):
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+        return response
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+    return get_conditional_response(request, etag=response.get("ETag"), response=response)

@@ -1,0 +1,18 @@
+"""Public pages. Every queryset starts from ``published()``: the one definition of public."""
+
+from .articles import ArticleDetailView, TagDetailView
+from .issues import HomeView, IssueArchiveView, IssueDetailView, IssueYearView, issue_page_queryset
+from .search import SearchView
+from .seo import robots_txt
+
+__all__ = [
+    "ArticleDetailView",
+    "HomeView",
+    "IssueArchiveView",
+    "IssueDetailView",
+    "IssueYearView",
+    "SearchView",
+    "TagDetailView",
+    "issue_page_queryset",
+    "robots_txt",
+]

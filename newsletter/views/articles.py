@@ -1,0 +1,127 @@
+"""The article page and the lists of articles by topic (regions/views.py has the region lists)."""
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from ..models import Article, ArticleRegion, ArticleTopic, Source, Topic
+from ..rendering import plain_text
+from . import seo
+from .base import PublicPageMixin, page_path, page_suffix
+
+# Columns a list of articles does not show: bodies stay in the database.
+LIST_DEFER = ("body", "body_html", "search_text")
+RELATED_COUNT = 5
+
+
+def article_list_queryset():
+    """Published articles for a list page: with issue and section, newest issue first."""
+    return (
+        Article.objects.published()
+        .select_related("issue", "section")
+        .defer(*LIST_DEFER)
+        .order_by("-issue__issue_date", "-issue__number", "section__order", "position", "pk")
+    )
+
+
+def related_articles(article):
+    """A few public articles sharing a topic (weighs most) or a region with ``article``: one query."""
+    region_ids = [r.pk for r in article.regions.all()]
+    topic_ids = [t.pk for t in article.topics.all()]
+    if article.section_id:
+        region_ids.append(article.section_id)
+    shares_topic = Exists(ArticleTopic.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=topic_ids))
+    shares_region = Q(section_id__in=region_ids) | Exists(
+        ArticleRegion.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=region_ids)
+    )
+    score = Case(When(shares_topic, then=Value(2)), default=Value(0), output_field=IntegerField()) + Case(
+        When(shares_region, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    return list(
+        article_list_queryset()
+        .exclude(pk=article.pk)
+        .annotate(related_score=score)
+        .filter(related_score__gt=0)
+        .order_by("-related_score", "-issue__issue_date", "section__order", "position", "pk")[:RELATED_COUNT]
+    )
+
+
+class ArticleDetailView(PublicPageMixin, DetailView):
+    context_object_name = "article"
+    template_name = "newsletter/article_detail.html"
+
+    def get_queryset(self):
+        return (
+            Article.objects.published()
+            .select_related("issue__publication", "section")
+            .prefetch_related(
+                "regions", "topics", "figures", Prefetch("sources", queryset=Source.objects.select_related("outlet"))
+            )
+        )
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            queryset if queryset is not None else self.get_queryset(),
+            issue__year=self.kwargs["year"],
+            issue__number=self.kwargs["number"],
+            slug=self.kwargs["slug"],
+        )
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        # The other articles of the issue, in print order, for "上一篇 / 下一篇" (one small query).
+        siblings = list(
+            Article.objects.filter(issue_id=article.issue_id)
+            .select_related("section")
+            .only("title", "short_title", "slug", "position", "issue_id", "section__order", "section__name")
+            .in_print_order()
+        )
+        index = next((i for i, a in enumerate(siblings) if a.pk == article.pk), 0)
+        for sibling in siblings:
+            sibling.issue = article.issue  # for get_absolute_url without a query each
+        return super().get_context_data(
+            previous_article=siblings[index - 1] if index > 0 else None,
+            next_article=siblings[index + 1] if index + 1 < len(siblings) else None,
+            related=related_articles(article),
+            **kwargs,
+        )
+
+    def get_page_meta(self, context):
+        article = self.object
+        image = next((f.image.url for f in article.figures.all() if f.image), None)
+        section = f"【{article.section.name}】" if article.section else ""
+        return seo.page_meta(
+            self.request,
+            title=f"{article.title} · {section}{article.issue.year} 年第 {article.issue.number} 期 · {seo.SITE_NAME}",
+            description=article.summary or plain_text(article.body_html),
+            path=article.get_absolute_url(),
+            og_type="article",
+            image=image,
+            data=seo.article_data(self.request, article, image),
+        )
+
+
+class TagDetailView(PublicPageMixin, ListView):
+    """Every public article with a topic tag, newest first. A topic no public article carries is 404."""
+
+    template_name = "newsletter/tag_detail.html"
+    paginate_by = 20
+    allow_empty = False
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        tagged = ArticleTopic.objects.filter(tag=self.topic).values("content_object_id")
+        return article_list_queryset().filter(pk__in=tagged)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+    def get_page_meta(self, context):
+        page_obj = context["page_obj"]
+        return seo.page_meta(
+            self.request,
+            title=f"主题：{self.topic.name}{page_suffix(page_obj)} · {seo.SITE_NAME}",
+            description=f"{seo.SITE_NAME}中关于“{self.topic.name}”的全部文章，共 {page_obj.paginator.count} 篇。",
+            path=page_path(self.request, page_obj),
+        )

@@ -1,0 +1,163 @@
+"""Home, the issue archive and the issue page (laid out like the print edition)."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView, TemplateView
+
+from ..models import Article, Figure, Issue, IssueCredit, Source
+from . import seo
+from .base import PublicPageMixin
+
+# Article columns a table of contents needs; the bodies stay in the database.
+TOC_DEFER = ("body", "body_html", "search_text", "summary")
+
+
+def issue_page_queryset(with_bodies=True):
+    """Public issues with everything their page shows, in a fixed number of queries."""
+    articles = Article.objects.select_related("section")
+    if with_bodies:
+        articles = articles.prefetch_related(
+            Prefetch("sources", queryset=Source.objects.select_related("outlet")),
+            Prefetch("figures", queryset=Figure.objects.all()),
+        )
+    else:
+        articles = articles.defer(*TOC_DEFER)
+    return (
+        Issue.objects.published()
+        .select_related("publication")
+        .prefetch_related(
+            "publication__hosts",
+            Prefetch("credits", queryset=IssueCredit.objects.select_related("editor")),
+            Prefetch("articles", queryset=articles),
+        )
+    )
+
+
+def issue_description(issue):
+    titles = "；".join(article.toc_title for article in issue.articles_in_order())
+    lead = f"{issue.publication.title}{issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期）"
+    return f"{lead}：{issue.theme + '。' if issue.theme else ''}{titles}"
+
+
+def neighbours(issue):
+    """The public issues before and after ``issue`` in the same publication (two small queries)."""
+    siblings = Issue.objects.published().filter(publication_id=issue.publication_id).only("year", "number")
+    previous = siblings.filter(total_number__lt=issue.total_number).order_by("-total_number").first()
+    following = siblings.filter(total_number__gt=issue.total_number).order_by("total_number").first()
+    return previous, following
+
+
+class HomeView(PublicPageMixin, TemplateView):
+    """The latest issue's cover (masthead and contents by region) and the issues before it."""
+
+    template_name = "newsletter/home.html"
+    recent_count = 8
+
+    def get_context_data(self, **kwargs):
+        latest = issue_page_queryset(with_bodies=False).order_by("-published_at", "-total_number").first()
+        recent = Issue.objects.published().only("year", "number", "total_number", "issue_date", "theme")
+        if latest is not None:
+            recent = recent.exclude(pk=latest.pk)
+        recent = list(recent.order_by("-published_at", "-total_number")[: self.recent_count])
+        return super().get_context_data(
+            latest=latest, sections=latest.sections() if latest else [], recent=recent, **kwargs
+        )
+
+    def get_page_meta(self, context):
+        latest = context["latest"]
+        data = {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": f"{seo.SITE_NAME} · {seo.SITE_TAGLINE}",
+            "url": seo.absolute(self.request, "/"),
+            "inLanguage": "zh-CN",
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": seo.absolute(self.request, "/search/") + "?q={search_term_string}",
+                "query-input": "required name=search_term_string",
+            },
+        }
+        description = issue_description(latest) if latest else seo.SITE_DESCRIPTION
+        return seo.page_meta(
+            self.request, title=f"{seo.SITE_NAME} · {seo.SITE_TAGLINE}", description=description, path="/", data=data
+        )
+
+
+class IssueArchiveView(PublicPageMixin, ListView):
+    """All public issues grouped by year. One query: a list of a few hundred small rows."""
+
+    template_name = "newsletter/issue_archive.html"
+    context_object_name = "issues"
+
+    def get_queryset(self):
+        return (
+            Issue.objects.published()
+            .only("year", "number", "total_number", "issue_date", "theme")
+            .order_by("-year", "-number")
+        )
+
+    def get_page_meta(self, context):
+        return seo.page_meta(
+            self.request,
+            title=f"往期目录 · {seo.SITE_NAME}",
+            description=f"{seo.SITE_NAME}全部往期，按年份排列。",
+        )
+
+
+class IssueYearView(IssueArchiveView):
+    template_name = "newsletter/issue_year.html"
+    allow_empty = False  # a year with no public issue does not exist for readers
+
+    def get_queryset(self):
+        return super().get_queryset().filter(year=self.kwargs["year"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(year=self.kwargs["year"], **kwargs)
+
+    def get_page_meta(self, context):
+        year = self.kwargs["year"]
+        return seo.page_meta(
+            self.request,
+            title=f"{year} 年各期 · {seo.SITE_NAME}",
+            description=f"{seo.SITE_NAME} {year} 年共 {len(context['issues'])} 期。",
+        )
+
+
+class IssueDetailView(PublicPageMixin, DetailView):
+    """One issue as the print edition presents it. ``?print=1`` gives the print layout on screen.
+
+    Previews subclass this and override ``get_queryset`` to show an issue that is not public yet.
+    """
+
+    context_object_name = "issue"
+    template_name = "newsletter/issue_detail.html"
+
+    def get_queryset(self):
+        return issue_page_queryset()
+
+    def get_object(self, queryset=None):
+        queryset = queryset if queryset is not None else self.get_queryset()
+        return get_object_or_404(queryset, year=self.kwargs["year"], number=self.kwargs["number"])
+
+    def get_context_data(self, **kwargs):
+        issue = self.object
+        previous, following = neighbours(issue)
+        return super().get_context_data(
+            sections=issue.sections(),
+            previous_issue=previous,
+            next_issue=following,
+            print_view=self.request.GET.get("print") == "1",
+            **kwargs,
+        )
+
+    def get_page_meta(self, context):
+        issue = self.object
+        image = next((f.image.url for a in issue.articles_in_order() for f in a.figures.all() if f.image), None)
+        return seo.page_meta(
+            self.request,
+            title=f"{issue.publication.name} {issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期）",
+            description=issue_description(issue),
+            path=issue.get_absolute_url(),
+            image=image,
+            data=seo.issue_data(self.request, issue),
+        )

@@ -1,0 +1,127 @@
+"""What every public page tells search engines and link previews: title, description, canonical URL,
+Open Graph tags and schema.org JSON-LD."""
+
+import json
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET
+
+from ..rendering import plain_text
+
+SITE_NAME = "双周决策观察"
+SITE_TAGLINE = "地方工作亮点追踪"
+SITE_DESCRIPTION = (
+    "《双周决策观察 · 地方工作亮点追踪》由天津滨海综合发展研究院与泰达图书馆档案馆每两周印发，"
+    "按地区栏目摘编各地政策创新报道。"
+)
+DESCRIPTION_LENGTH = 120
+
+# The same escapes as Django's json_script: inside <script> a "</script>" or "<!--" in an article
+# title must not end the element, so <, > and & become \u escapes (still valid JSON).
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data):
+    """JSON-LD for a <script type="application/ld+json"> element, safe to put into the page."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308 — escaped just above
+
+
+def describe(text, length=DESCRIPTION_LENGTH):
+    return Truncator(" ".join((text or "").split())).chars(length)
+
+
+def absolute(request, path):
+    return request.build_absolute_uri(path)
+
+
+def page_meta(request, *, title, description="", path=None, og_type="website", image=None, data=None, noindex=False):
+    """The <head> metadata of a page; base.html renders it."""
+    canonical = absolute(request, path if path is not None else request.path)
+    return {
+        "title": title,
+        "description": describe(description or SITE_DESCRIPTION),
+        "canonical": canonical,
+        "og_type": og_type,
+        "image": absolute(request, image) if image else "",
+        "json_ld": json_ld(data) if data else "",
+        "noindex": noindex,
+    }
+
+
+def publisher_data(publication=None):
+    hosts = publication.host_names() if publication is not None else []
+    return {"@type": "Organization", "name": hosts[0] if hosts else "天津滨海综合发展研究院"}
+
+
+def periodical_data(request, publication):
+    return {
+        "@type": "Periodical",
+        "name": f"{publication.name} · {publication.subtitle}" if publication.subtitle else publication.name,
+        "url": absolute(request, reverse("newsletter:home")),
+        "inLanguage": "zh-CN",
+        "publisher": publisher_data(publication),
+    }
+
+
+def issue_data(request, issue):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "PublicationIssue",
+        "name": issue.feed_title,
+        "issueNumber": str(issue.number),
+        "datePublished": issue.issue_date.isoformat(),
+        "url": absolute(request, issue.get_absolute_url()),
+        "inLanguage": "zh-CN",
+        "isPartOf": periodical_data(request, issue.publication),
+    }
+    if issue.corrected_at:
+        data["dateModified"] = issue.corrected_at.isoformat()
+    return data
+
+
+def article_data(request, article, image=None):
+    issue = article.issue
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": Truncator(article.title).chars(110),
+        "url": absolute(request, article.get_absolute_url()),
+        "mainEntityOfPage": absolute(request, article.get_absolute_url()),
+        "datePublished": (issue.published_at or issue.issue_date).isoformat(),
+        "dateModified": max(filter(None, [issue.published_at, issue.corrected_at, article.updated_at])).isoformat(),
+        "inLanguage": "zh-CN",
+        "description": describe(article.summary or plain_text(article.body_html)),
+        "isPartOf": {
+            "@type": "PublicationIssue",
+            "issueNumber": str(issue.number),
+            "name": issue.feed_title,
+            "url": absolute(request, issue.get_absolute_url()),
+        },
+        "publisher": publisher_data(issue.publication),
+    }
+    if article.section:
+        data["articleSection"] = article.section.name
+    keywords = [t.name for t in article.topics.all()] + [r.name for r in article.regions.all()]
+    if keywords:
+        data["keywords"] = keywords
+    if image:
+        data["image"] = absolute(request, image)
+    return data
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {absolute(request, reverse('sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
