@@ -1,0 +1,241 @@
+"""``IssueData`` → database rows, one file per transaction: a file that fails writes nothing."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from regions.models import Region
+from regions.slugs import pinyin_slug
+
+from ..models import Article, Editor, Figure, Issue, IssueCredit, Outlet, Publication, PublicationHost, Source
+from .schema import ImportFailure
+
+
+@dataclass
+class LoadResult:
+    issue: Issue
+    new_regions: list[str] = field(default_factory=list)
+    replaced: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def article_count(self):
+        return self.issue.articles.count()
+
+
+def resolve_publication(slug=None, name=""):
+    """The publication an import goes to: the given slug, else the only one, else the one named in the file."""
+    if slug:
+        publication = Publication.objects.filter(slug=slug).first()
+        if publication is None:
+            raise ImportFailure(f"没有网址标识为“{slug}”的刊物。")
+        return publication
+    publications = list(Publication.objects.order_by("pk")[:2])
+    if len(publications) == 1:
+        return publications[0]
+    if name:
+        named = Publication.objects.filter(name=name).first()
+        if named is not None:
+            return named
+    if not publications:
+        return None  # created from the file's masthead when loading
+    raise ImportFailure("有多个刊物，请用 --publication 指定要导入到哪一个。")
+
+
+def existing_issue(publication, data):
+    if publication is None:
+        return None
+    return (
+        Issue.objects.filter(publication=publication, year=data.year, number=data.number).first()
+        or Issue.objects.filter(publication=publication, total_number=data.total_number).first()
+    )
+
+
+def check_replaceable(publication, data, *, replace, filename=""):
+    """Raise when the issue already exists and may not be replaced; return the issue to replace, if any."""
+    issue = existing_issue(publication, data)
+    if issue is None:
+        return None
+    if not replace:
+        raise ImportFailure(
+            f"该刊物已有 {issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期），未导入。"
+            "如要替换草稿，请使用 --replace。",
+            filename=filename,
+        )
+    if issue.status != Issue.Status.DRAFT:
+        raise ImportFailure(
+            f"{issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期）状态为“{issue.get_status_display()}”，"
+            "只有草稿可以被替换。",
+            filename=filename,
+        )
+    return issue
+
+
+def load_issue(data, *, publication=None, replace=False, filename=""):
+    """Write one parsed issue as a draft, in one transaction. Raises ``ImportFailure`` on bad input."""
+    try:
+        with transaction.atomic():
+            return _load(data, publication, replace, filename)
+    except ValidationError as error:
+        messages = "；".join(error.messages)
+        raise ImportFailure(f"数据不符合要求：{messages}", filename=filename) from error
+
+
+def _load(data, publication, replace, filename):
+    result_notes = []
+    if publication is None:
+        publication = _publication_from_file(data)
+    else:
+        result_notes += _complete_publication(publication, data)
+    old = check_replaceable(publication, data, replace=replace, filename=filename)
+    if old is not None:
+        old.articles.all().delete()  # Article.issue is SET_NULL: an issue's articles go with it explicitly
+        old.delete()
+
+    issue = Issue(
+        publication=publication,
+        year=data.year,
+        number=data.number,
+        total_number=data.total_number,
+        issue_date=data.issue_date,
+        status=Issue.Status.DRAFT,
+    )
+    issue.full_clean()
+    issue.save()
+    for role, names in ((IssueCredit.Role.EDITOR, data.editors), (IssueCredit.Role.COORDINATOR, data.coordinators)):
+        for position, name in enumerate(dict.fromkeys(names)):
+            editor = Editor.objects.get_or_create(name=name)[0]
+            IssueCredit.objects.create(issue=issue, editor=editor, role=role, position=position)
+
+    regions = _Regions()
+    sections = [
+        regions.section(section.region, index, data.sections, result_notes)
+        for index, section in enumerate(data.sections)
+    ]
+    for section, region in zip(data.sections, sections, strict=True):
+        for position, item in enumerate(section.articles, start=1):
+            _check_lengths(item, filename)
+            article = Article(
+                issue=issue,
+                section=region,
+                position=position,
+                title=item.title,
+                short_title=item.toc_title if item.toc_title and item.toc_title != item.title else "",
+                body=item.body_markdown,
+            )
+            article.save()
+            for index, source in enumerate(item.sources):
+                Source.objects.create(
+                    article=article, outlet=Outlet.get_for_name(source.outlet), date=source.date, position=index
+                )
+            for index, figure in enumerate(item.figures, start=1):
+                Figure.objects.create(article=article, caption=figure.caption, position=index)
+            tags = [regions.tag(name) for name in item.region_tags if name != region.name]
+            if tags:
+                article.regions.set(tags)
+            article.refresh_derived()
+    issue.renumber_figures()
+    return LoadResult(issue=issue, new_regions=regions.created, replaced=old is not None, notes=result_notes)
+
+
+def _check_lengths(item, filename):
+    for label, value, limit in (("标题", item.title, 200), ("目录标题", item.toc_title, 200)):
+        if len(value) > limit:
+            raise ImportFailure(f"文章{label}超过 {limit} 字：“{value[:30]}…”", filename=filename)
+    for figure in item.figures:
+        if len(figure.caption) > 300:
+            raise ImportFailure(f"图注超过 300 字：“{figure.caption[:30]}…”", filename=filename)
+    for source in item.sources:
+        if len(source.outlet) > 100:
+            raise ImportFailure(f"来源媒体名称超过 100 字：“{source.outlet[:30]}…”", filename=filename)
+
+
+def _publication_from_file(data):
+    if not data.publication:
+        raise ImportFailure("还没有任何刊物，文件中也没有刊名，无法导入。")
+    publication = Publication(
+        name=data.publication,
+        subtitle=data.subtitle,
+        slogan=data.slogan,
+        slug=pinyin_slug(data.publication) or "publication",
+        phone=data.phone,
+        fax=data.fax,
+    )
+    publication.full_clean()
+    publication.save()
+    for position, name in enumerate(dict.fromkeys(data.hosts)):
+        PublicationHost.objects.create(publication=publication, name=name, position=position)
+    return publication
+
+
+def _complete_publication(publication, data):
+    """Fill what the publication lacks from the masthead; report where an old issue's masthead differs."""
+    notes, changed = [], []
+    for field_name, value in (
+        ("subtitle", data.subtitle),
+        ("slogan", data.slogan),
+        ("phone", data.phone),
+        ("fax", data.fax),
+    ):
+        current = getattr(publication, field_name)
+        if value and not current:
+            setattr(publication, field_name, value)
+            changed.append(field_name)
+        elif value and current != value:
+            label = Publication._meta.get_field(field_name).verbose_name
+            notes.append(f"本期{label}“{value}”与刊物设置“{current}”不同，刊物设置未改动。")
+    if changed:
+        publication.save(update_fields=changed)
+    hosts = publication.host_names()
+    if data.hosts and not hosts:
+        for position, name in enumerate(dict.fromkeys(data.hosts)):
+            PublicationHost.objects.create(publication=publication, name=name, position=position)
+    elif data.hosts and hosts != data.hosts:
+        notes.append(f"本期主办单位（{'、'.join(data.hosts)}）与刊物设置不同，刊物设置未改动。")
+    return notes
+
+
+class _Regions:
+    """Sections and tags by name; missing ones are created (with a pinyin slug) and remembered."""
+
+    def __init__(self):
+        self.by_name = {region.name: region for region in Region.objects.all()}
+        self.created = []
+
+    def _create(self, name, order):
+        region = Region(name=name, order=order)
+        region.save()
+        self.by_name[name] = region
+        self.created.append(name)
+        return region
+
+    def tag(self, name):
+        return self.by_name.get(name) or self._create(name, 100)
+
+    def section(self, name, index, sections, notes):
+        """The section's region. Print order follows Region.order, so a new section goes between its
+        neighbours in this issue, and a region so far only used as a tag is moved there too."""
+        before = [self.by_name[s.region].order for s in sections[:index] if s.region in self.by_name]
+        after = [self.by_name[s.region].order for s in sections[index + 1 :] if s.region in self.by_name]
+        low = max(before) if before else 0
+        high = min(after) if after else None
+        region = self.by_name.get(name)
+        if region is not None:
+            if region.order > low and (high is None or region.order < high):
+                return region
+            if region.section_articles.exists():
+                notes.append(f"栏目【{name}】在本期的位置与已有栏目排序不一致，按地区排序显示。")
+                return region
+        if high is None:
+            top = max((r.order for r in self.by_name.values() if r.name != name), default=0)
+            order = max(low, top) + 10
+        elif high - low > 1:
+            order = low + (high - low) // 2
+        else:
+            order = low
+        if region is not None:
+            region.order = order
+            region.save(update_fields=["order"])
+            return region
+        return self._create(name, order)

@@ -1,0 +1,77 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsletter.importing.runner import FileOutcome, import_bytes
+
+SUFFIXES = {".txt", ".md"}
+
+
+class Command(BaseCommand):
+    help = (
+        "导入由印刷版转换得到的往期文本（每个文件一期，导入为草稿）。PATH 可以是文件或文件夹"
+        "（文件夹中的 .txt/.md 按文件名顺序导入）。每个文件单独一个事务，出错的文件不写入任何内容。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹")
+        parser.add_argument("--publication", metavar="SLUG", help="刊物的网址标识（有多个刊物时必填）")
+        parser.add_argument("--dry-run", action="store_true", help="只解析和检查，不写入数据库")
+        parser.add_argument("--json", action="store_true", help="在标准输出逐行打印解析结果（JSON）")
+        parser.add_argument("--replace", action="store_true", help="替换已存在的同期草稿（已发布的期刊不会被替换）")
+
+    def handle(self, *args, **options):
+        files, missing = self._collect(options["paths"])
+        # With --json, stdout carries only the JSON lines; the report goes to stderr.
+        report = self.stderr if options["json"] else self.stdout
+        outcomes = [FileOutcome(str(path), "failed", f"{path}：文件或文件夹不存在。") for path in missing]
+        for outcome in outcomes:
+            report.write(f"✗ {outcome.message}")
+        show_progress = len(files) > 1
+        for index, path in enumerate(files, start=1):
+            if show_progress:
+                self._progress(index, len(files), path.name)
+            outcome = import_bytes(
+                path.read_bytes(),
+                path.name if len(files) > 1 else str(path),
+                publication_slug=options["publication"],
+                dry_run=options["dry_run"],
+                replace=options["replace"],
+            )
+            outcomes.append(outcome)
+            if show_progress:
+                self.stderr.write("\r\033[K", ending="")
+            report.write(("✓ " if outcome.ok else "✗ ") + outcome.message)
+            for warning in outcome.warnings:
+                report.write(f"    注意：{warning}")
+            if options["json"] and outcome.data is not None:
+                self.stdout.write(json.dumps(outcome.data.to_json(), ensure_ascii=False))
+
+        imported = sum(1 for o in outcomes if o.status == "imported")
+        checked = sum(1 for o in outcomes if o.status == "checked")
+        failed = sum(1 for o in outcomes if o.status == "failed")
+        report.write(f"共 {len(outcomes)} 个文件：导入 {imported}，跳过（试运行）{checked}，失败 {failed}。")
+        if failed:
+            raise CommandError(f"{failed} 个文件导入失败。")
+
+    def _collect(self, paths):
+        files, missing = [], []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+            elif path.is_file():
+                files.append(path)
+            else:
+                missing.append(path)
+        return files, missing
+
+    def _progress(self, index, total, name):
+        width = 30
+        done = width * index // total
+        bar = "#" * done + "." * (width - done)
+        self.stderr.write(f"\r[{bar}] {index}/{total} {name}", ending="")
+        if hasattr(sys.stderr, "flush"):
+            self.stderr.flush()
