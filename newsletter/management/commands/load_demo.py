@@ -16,6 +16,7 @@ from newsletter.models import (
     Figure,
     Issue,
     IssueCredit,
+    IssueEvent,
     Outlet,
     Publication,
     PublicationHost,
@@ -79,15 +80,43 @@ class Command(BaseCommand):
             Editor.objects.filter(name=editor_name, user__isnull=True).update(user=user)
 
         created_issues = 0
+        users = {username: User.objects.get(username=username) for username, *_ in DEMO_ACCOUNTS}
         for year, number, total, issue_date, status, articles in content.ISSUES:
             if Issue.objects.filter(publication=publication, year=year, number=number).exists():
                 continue
-            self._create_issue(publication, editors, year, number, total, issue_date, status, articles)
+            issue = self._create_issue(publication, editors, year, number, total, issue_date, status, articles)
+            self._record_history(issue, users)
             created_issues += 1
 
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：新建 {created_issues} 期。"))
         for username, password, group_name in created_accounts:
             self.stdout.write(f"  演示账号（{group_name}）：{username} / {password}")
+
+    def _record_history(self, issue, users):
+        """The workflow steps that brought a demo issue to its state, as the admin's history shows them."""
+        steps = {
+            Issue.Status.IN_REVIEW: [("submit", "draft", "in_review", "editor", "")],
+            Issue.Status.APPROVED: [
+                ("submit", "draft", "in_review", "editor", ""),
+                ("approve", "in_review", "approved", "reviewer", "内容核对无误，同意发布。"),
+            ],
+            Issue.Status.PUBLISHED: [
+                ("submit", "draft", "in_review", "editor", ""),
+                ("approve", "in_review", "approved", "reviewer", ""),
+                ("publish", "approved", "published", "chief", ""),
+            ],
+        }.get(issue.status, [])
+        for action, from_status, to_status, username, comment in steps:
+            IssueEvent.objects.create(
+                issue=issue,
+                actor=users[username],
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                comment=comment,
+            )
+        if steps:
+            Issue.objects.filter(pk=issue.pk).update(submitted_by=users["editor"])
 
     def _create_issue(self, publication, editors, year, number, total, issue_date, status, articles):
         published_at = None
