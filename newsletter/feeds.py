@@ -246,7 +246,10 @@ class ArticlesFeed(PublicFeed):
 
     def item_categories(self, article):
         names = [article.section.name] if article.section else []
-        names += [tag.name for tag in article.regions.all()] + [tag.name for tag in article.topics.all()]
+        # Sorted here: a prefetched tag list has no dependable order, and a reordered list would
+        # look like a change to readers that compare items.
+        names += [tag.name for tag in sorted(article.regions.all(), key=lambda tag: (tag.order, tag.name))]
+        names += sorted(tag.name for tag in article.topics.all())
         return list(dict.fromkeys(names))
 
     def item_extra_kwargs(self, article):
