@@ -389,6 +389,8 @@ def _similar(found, wanted):
     if not found or not wanted:
         return False
     shorter, longer = sorted((found, wanted), key=len)
+    if len(shorter) >= 6 and longer.startswith(shorter):
+        return True  # the TOC shortens a long title
     if len(shorter) >= 4 and shorter in longer and len(shorter) * 2 >= len(longer):
         return True
     return difflib.SequenceMatcher(None, found, wanted).ratio() >= 0.85
