@@ -19,7 +19,6 @@ from .models import Article, Figure, Issue, IssueCredit, PreviewLink, Source
 from .views import IssueDetailView
 
 SALT = "newsletter.preview-link"
-PREVIEW_TEMPLATE = "admin/newsletter/issue_preview.html"
 
 
 def create_link(issue, by, days=None):
@@ -29,8 +28,13 @@ def create_link(issue, by, days=None):
     )
 
 
+def _signer():
+    # Not timestamped: expiry lives in the database, and one link keeps one URL.
+    return signing.Signer(salt=SALT)
+
+
 def token_for(link):
-    return signing.dumps(link.pk, salt=SALT)
+    return _signer().sign_object(link.pk)
 
 
 def url_for(link):
@@ -55,8 +59,8 @@ def is_active(link, now=None):
 def link_for_token(token):
     """The live ``PreviewLink`` a token stands for; ``Http404`` for anything else."""
     try:
-        pk = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
+        pk = _signer().unsign_object(token)
+    except (signing.BadSignature, ValueError):
         raise Http404("预览链接无效。") from None
     if not isinstance(pk, int):
         raise Http404("预览链接无效。")
@@ -90,24 +94,20 @@ def mark_private(response):
 
 
 class IssuePreviewMixin:
-    """Renders the public issue template and context for an issue of any status."""
+    """The public issue page (same template, same context) for an issue of any status, marked noindex."""
 
-    def get_template_names(self):
-        # The public template, extended only to add <meta name="robots" content="noindex">.
-        return [PREVIEW_TEMPLATE]
+    def get_queryset(self):
+        return preview_queryset()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["noindex"] = True
-        context["public_template"] = self.public_template_names()[0]
+        if isinstance(context.get("meta"), dict):
+            context["meta"] = {**context["meta"], "noindex": True}  # base.html: <meta name="robots" …>
         return context
 
-    def public_template_names(self):
-        return super().get_template_names()
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        return mark_private(response)
+    def dispatch(self, request, *args, **kwargs):
+        return mark_private(super().dispatch(request, *args, **kwargs))
 
 
 class SharedIssuePreviewView(IssuePreviewMixin, IssueDetailView):
@@ -115,7 +115,7 @@ class SharedIssuePreviewView(IssuePreviewMixin, IssueDetailView):
 
     def get_object(self, queryset=None):
         link = link_for_token(self.kwargs["token"])
-        return preview_queryset().get(pk=link.issue_id)
+        return (queryset if queryset is not None else self.get_queryset()).get(pk=link.issue_id)
 
 
 shared_preview = never_cache(SharedIssuePreviewView.as_view())

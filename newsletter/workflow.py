@@ -171,7 +171,10 @@ def _after_commit(issue, event):
     from . import notifications
 
     transaction.on_commit(lambda: notifications.notify(event.pk))
-    reason = {PUBLISH: "publish", WITHDRAW: "withdraw", PUBLISH_DUE: "schedule_due"}.get(event.action)
+    # "schedule" changes nothing readers see yet, but caches must learn when the issue goes live.
+    reason = {PUBLISH: "publish", WITHDRAW: "withdraw", PUBLISH_DUE: "schedule_due", SCHEDULE: "schedule"}.get(
+        event.action
+    )
     if reason:
         transaction.on_commit(
             lambda: public_content_changed.send(sender=Issue, issue=issue, reason=reason), robust=True

@@ -65,7 +65,9 @@ class AdminIssuePreviewView(previews.IssuePreviewMixin, IssueDetailView):
     """The issue exactly as readers will see it, for signed-in staff, whatever its status."""
 
     def get_object(self, queryset=None):
-        issue = get_object_or_404(previews.preview_queryset(), pk=self.kwargs["object_id"])
+        issue = get_object_or_404(
+            queryset if queryset is not None else self.get_queryset(), pk=self.kwargs["object_id"]
+        )
         if not may_preview(self.request.user, issue):
             raise PermissionDenied
         return issue
