@@ -171,9 +171,9 @@ def test_correcting_an_issue_after_publication_keeps_its_id_and_moves_updated(cl
     assert atom_before.updated == "2024-12-19T10:00:00+08:00"
 
     # As the correction workflow does: the numbering and theme are fixed, corrected_at is set.
-    Issue.objects.filter(pk=newer.pk).update(
-        number=25, total_number=299, theme="碳市场专题", corrected_at=beijing(2024, 12, 21, 9, 30)
-    )
+    newer.number, newer.total_number, newer.theme = 25, 299, "碳市场专题"
+    newer.corrected_at = beijing(2024, 12, 21, 9, 30)
+    newer.save()
 
     atom_after = parse(client, "/feeds/issues/atom/").entries[0]
     assert atom_after.id == atom_before.id
