@@ -155,6 +155,10 @@ class ArticleAdmin(admin.ModelAdmin):
         obj.updated_by = request.user
         with transaction.atomic():
             if change:
+                stored = Article.objects.get(pk=obj.pk)
+                if not stored.revisions.exists():
+                    # Made outside the admin (import, demo): keep what it was before the first edit.
+                    revisions.record(stored, by=stored.updated_by, note="首次在后台修改前的内容", is_correction=False)
                 locking.claim(obj, form.cleaned_data["seen_version"])
             super().save_model(request, obj, form, change)
 
