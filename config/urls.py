@@ -8,6 +8,7 @@ from newsletter.sitemaps import sitemaps
 from newsletter.views import robots_txt
 
 urlpatterns = [
+    path("admin/newsletter/tools/", include("newsletter.admin.importing")),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps()}, name="sitemap"),

@@ -9,6 +9,7 @@ from .. import locking, revisions
 from ..models import Article, Issue, IssueCredit
 from ..signals import public_content_changed
 from . import workflow as workflow_admin
+from .importing import export_json_action, export_markdown_action
 
 # Once an issue has gone out, only 主编 (correct_published_issue) may change it or its articles.
 LOCKED_STATES = (Issue.Status.SCHEDULED, Issue.Status.PUBLISHED, Issue.Status.WITHDRAWN)
@@ -93,6 +94,7 @@ class IssueAdmin(admin.ModelAdmin):
         ("记录", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     ordering = ["-year", "-number"]
+    actions = [export_markdown_action, export_json_action]
 
     def get_queryset(self, request):
         from django.db.models import Count

@@ -1,0 +1,160 @@
+"""Admin: import back issues (upload → preview → confirm) and export issues as Markdown or JSON.
+
+Included from config/urls.py before the admin site's own URLs; every view goes through
+``admin.site.admin_view`` and checks the model permission it needs.
+"""
+
+import base64
+import io
+import zipfile
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, re_path, reverse
+
+from ..importing.exporter import export_json, export_markdown, load_for_export
+from ..importing.runner import import_bytes
+from ..models import Issue, Publication
+
+SESSION_KEY = "newsletter_import_files"
+MAX_FILES = 50
+MAX_BYTES = 5 * 1024 * 1024
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(label="文本文件", help_text="由印刷版转换得到的 .txt 或 .md，每个文件一期，可多选。")
+    publication = forms.ModelChoiceField(
+        label="刊物", queryset=Publication.objects.all(), required=False, empty_label="（唯一的刊物或按刊名识别）"
+    )
+    replace = forms.BooleanField(label="替换已存在的同期草稿", required=False, help_text="已发布的期刊不会被替换。")
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(f"一次最多上传 {MAX_FILES} 个文件，更多文件请用 import_issue 命令。")
+        for upload in files:
+            if upload.size > MAX_BYTES:
+                raise forms.ValidationError(f"{upload.name} 超过 5 MB，不像是一期刊物的文本。")
+        return files
+
+
+def _filename(issue, extension):
+    return f"{issue.publication.slug}-{issue.year}-{issue.number:02d}.{extension}"
+
+
+def import_view(request):
+    """Step 1 (GET/POST upload): check every file without writing. Step 2 (POST confirm): import them."""
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _confirm(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {**admin.site.each_context(request), "title": "导入往期", "form": form, "opts": Issue._meta}
+    if request.method == "POST" and form.is_valid():
+        publication = form.cleaned_data["publication"]
+        slug = publication.slug if publication else None
+        replace = form.cleaned_data["replace"]
+        stored, outcomes = [], []
+        for upload in form.cleaned_data["files"]:
+            content = upload.read()
+            outcomes.append(import_bytes(content, upload.name, publication_slug=slug, dry_run=True, replace=replace))
+            stored.append({"name": upload.name, "content": base64.b64encode(content).decode("ascii")})
+        request.session[SESSION_KEY] = {"files": stored, "publication": slug, "replace": replace}
+        context.update(
+            title="导入往期：确认",
+            outcomes=outcomes,
+            ready=sum(1 for o in outcomes if o.ok),
+            failed=sum(1 for o in outcomes if not o.ok),
+        )
+        return render(request, "admin/newsletter/import_preview.html", context)
+    return render(request, "admin/newsletter/import_upload.html", context)
+
+
+def _confirm(request):
+    pending = request.session.pop(SESSION_KEY, None)
+    if not pending:
+        messages.error(request, "没有待导入的文件，请重新上传。")
+        return redirect("newsletter_import")
+    imported = failed = 0
+    for item in pending["files"]:
+        outcome = import_bytes(
+            base64.b64decode(item["content"]),
+            item["name"],
+            publication_slug=pending["publication"],
+            replace=pending["replace"],
+        )
+        if outcome.ok:
+            imported += 1
+            messages.success(request, outcome.message)
+        else:
+            failed += 1
+            messages.error(request, outcome.message)
+    messages.info(request, f"共 {imported + failed} 个文件：导入 {imported}，失败 {failed}。导入的期刊均为草稿。")
+    return redirect(reverse("admin:newsletter_issue_changelist"))
+
+
+def export_view(request, pk, fmt):
+    issue = load_for_export(get_object_or_404(Issue, pk=pk))
+    return _download([issue], fmt)
+
+
+def _download(issues, fmt):
+    extension, render_one, content_type = {
+        "markdown": ("md", export_markdown, "text/markdown; charset=utf-8"),
+        "json": ("json", export_json, "application/json; charset=utf-8"),
+    }[fmt]
+    if len(issues) == 1:
+        response = HttpResponse(render_one(issues[0]), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{_filename(issues[0], extension)}"'
+        return response
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for issue in issues:
+            archive.writestr(_filename(issue, extension), render_one(issue))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="issues-{extension}.zip"'
+    return response
+
+
+def _export_action(fmt):
+    def action(modeladmin, request, queryset):
+        if not request.user.has_perm("newsletter.view_issue"):
+            raise PermissionDenied
+        return _download([load_for_export(issue) for issue in queryset.order_by("year", "number")], fmt)
+
+    return action
+
+
+export_markdown_action = admin.action(description="导出 Markdown（与印刷版同格式）")(_export_action("markdown"))
+export_markdown_action.__name__ = "export_markdown"
+export_json_action = admin.action(description="导出 JSON")(_export_action("json"))
+export_json_action.__name__ = "export_json"
+
+
+def _guard(view, permission):
+    return admin.site.admin_view(permission_required(permission, raise_exception=True)(view))
+
+
+urlpatterns = [
+    path("import/", _guard(import_view, "newsletter.add_issue"), name="newsletter_import"),
+    re_path(
+        r"^export/(?P<pk>\d+)/(?P<fmt>markdown|json)/$",
+        _guard(export_view, "newsletter.view_issue"),
+        name="newsletter_issue_export",
+    ),
+]
