@@ -20,6 +20,7 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SITE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # no collected static folder in tests
+NEWSLETTER_PDF_SYNC = True  # render the print edition in-line, so tests see the PDF at once
 
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402

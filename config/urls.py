@@ -4,11 +4,28 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from newsletter.admin.wechat import article_wechat_view, issue_wechat_view
+from newsletter.print_views import issue_pdf_preview
 from newsletter.sitemaps import sitemaps
 from newsletter.views import robots_txt
 
 urlpatterns = [
     path("admin/newsletter/tools/", include("newsletter.admin.importing")),
+    path(
+        "admin/newsletter/issue/<int:pk>/wechat/",
+        admin.site.admin_view(issue_wechat_view),
+        name="newsletter_issue_wechat",
+    ),
+    path(
+        "admin/newsletter/article/<int:pk>/wechat/",
+        admin.site.admin_view(article_wechat_view),
+        name="newsletter_article_wechat",
+    ),
+    path(
+        "admin/newsletter/issue/<int:pk>/pdf-preview/",
+        admin.site.admin_view(issue_pdf_preview),
+        name="newsletter_issue_pdf_preview",
+    ),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps()}, name="sitemap"),

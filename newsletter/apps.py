@@ -5,3 +5,10 @@ class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = "双周决策观察"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .printing.tasks import on_public_content_changed
+        from .signals import public_content_changed
+
+        # The print edition follows what readers can see: (re)generate on publish/correction, drop on withdraw.
+        public_content_changed.connect(on_public_content_changed, dispatch_uid="newsletter.printing.pdf")

@@ -1,0 +1,74 @@
+"""The print edition over HTTP: the stored PDF of a public issue, and on-demand previews for staff."""
+
+import logging
+from urllib.parse import quote
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from .models import Issue
+from .printing import pdf, support
+
+logger = logging.getLogger(__name__)
+
+
+def content_disposition(filename, disposition="inline"):
+    """RFC 6266 with an RFC 5987 ``filename*`` for the Chinese name and an ASCII fallback for old clients."""
+    fallback = filename.encode("ascii", "ignore").decode().strip("-") or "issue.pdf"
+    if not fallback.endswith(".pdf"):
+        fallback += ".pdf"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _unavailable_response():
+    response = HttpResponse(
+        "印刷版 PDF 暂不可用：" + support.unavailable_reason(), status=503, content_type="text/plain; charset=utf-8"
+    )
+    response["Retry-After"] = "3600"
+    return response
+
+
+@require_GET
+def issue_pdf(request, year, number):
+    """The stored PDF of a public issue; generated here if the background job has not (yet) made it."""
+    issue = get_object_or_404(Issue.objects.published().select_related("publication"), year=year, number=number)
+    name = issue.pdf.name
+    if not name or not default_storage.exists(name):
+        if not support.pdf_available():
+            return _unavailable_response()
+        name = pdf.generate_stored_pdf(issue.pk)
+        if not name:
+            raise Http404("本期没有印刷版。")
+    response = FileResponse(default_storage.open(name, "rb"), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(pdf.download_filename(issue))
+    # Short public caching: a correction or a withdrawal must reach readers within minutes.
+    response["Cache-Control"] = "public, max-age=300"
+    response["X-Robots-Tag"] = "noarchive"
+    return response
+
+
+def may_preview(user):
+    return (
+        user.is_active
+        and user.is_staff
+        and (user.has_perm("newsletter.review_issue") or user.has_perm("newsletter.change_issue"))
+    )
+
+
+@require_GET
+def issue_pdf_preview(request, pk):
+    """A preview PDF of any issue, in any state, rendered on demand and never stored."""
+    if not may_preview(request.user):
+        raise PermissionDenied("没有预览印刷版的权限。")
+    if not support.pdf_available():
+        return _unavailable_response()
+    issue = get_object_or_404(pdf.print_queryset(), pk=pk)
+    data = pdf.render_issue_pdf(issue, preview=True)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(pdf.download_filename(issue, preview=True))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
