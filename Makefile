@@ -33,3 +33,11 @@ lint: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Benchmark (issue 7): synthetic 20-year archive in its own database (<name>_bench on DATABASE_URL's server,
+# else bench/bench.sqlite3), prints a table and writes bench/results.json. Installs wrk when missing.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -qq wrk || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }; }
+	$(PY) -m bench.run $(BENCH_ARGS)
