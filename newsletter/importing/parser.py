@@ -440,10 +440,11 @@ def _split_source(text):
 
 
 def _outlet_names(tokens):
-    """Space-separated outlets; "21 世纪经济报道" is one name (a number never stands alone)."""
+    """Space-separated outlets; "21 世纪经济报道" is one name (a number never stands alone), and so is
+    "Financial Times" (Latin words run on); "Financial Times 21世纪经济报道" is two."""
     names = []
     for token in tokens:
-        if names and (names[-1].isdigit() or (names[-1][-1].isascii() and token[0].isascii())):
+        if names and (names[-1].isdigit() or (names[-1].isascii() and token.isascii() and not token.isdigit())):
             names[-1] = f"{names[-1]} {token}"
         else:
             names.append(token)
