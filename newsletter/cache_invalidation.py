@@ -1,0 +1,40 @@
+"""What makes cached public pages stale: any saved or deleted row that a public page can show."""
+
+from django.db.models.signals import post_delete, post_save
+
+from . import cache
+from .signals import public_content_changed
+
+
+def _on_change(sender, **kwargs):
+    cache.bump_now_and_on_commit(f"{sender.__name__} changed")
+
+
+def _on_public_change(sender, issue=None, reason="", **kwargs):
+    cache.bump(reason)
+
+
+def connect():
+    from regions.models import Region
+
+    from . import models
+
+    watched = [
+        models.Publication,
+        models.PublicationHost,
+        models.Editor,
+        models.Issue,
+        models.IssueCredit,
+        models.Article,
+        models.ArticleRegion,
+        models.ArticleTopic,
+        models.Topic,
+        models.Source,
+        models.Outlet,
+        models.Figure,
+        Region,
+    ]
+    for model in watched:
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
+    public_content_changed.connect(_on_public_change, dispatch_uid="page-cache-public-change")
