@@ -16,7 +16,9 @@ from . import pdf, support
 logger = logging.getLogger(__name__)
 
 
-def on_public_content_changed(sender, issue, reason="", **kwargs):
+def on_public_content_changed(sender, issue=None, reason="", **kwargs):
+    if issue is None:
+        return  # site-wide changes (a region renamed) reach each issue's PDF at its next correction
     issue_id = issue.pk
     if reason == "withdraw":
         # Hide it at once, in the request that withdrew it: the view answers 404 from now on anyway.
