@@ -128,6 +128,9 @@ def test_a_chief_editors_change_to_a_published_article_is_a_correction(
     assert (issue.pk, "correction") in received
     history = client.get(reverse("admin:newsletter_article_revisions", args=[article.pk])).content.decode()
     assert "发布后更正" in history
+    client.logout()
+    public = client.get(issue.get_absolute_url()).content.decode()
+    assert "更正于" in public and "更正：数据为 3.6 天。" in public
 
 
 def test_changes_to_a_draft_are_not_corrections(client, editor_user):
