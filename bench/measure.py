@@ -99,8 +99,8 @@ def free_port():
 class Gunicorn:
     """gunicorn with two sync workers on loopback, with the bench settings, as a context manager."""
 
-    def __init__(self, *, page_cache, log_path, workers=2):
-        self.port = free_port()
+    def __init__(self, *, page_cache, log_path, workers=2, port=None):
+        self.port = port or free_port()
         self.page_cache = page_cache
         self.workers = workers
         self.log_path = log_path
