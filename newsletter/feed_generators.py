@@ -19,7 +19,10 @@ EMPTY_FEED_DATE = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone(datetim
 
 # An HTML start tag, attribute values quoted or not; a ">" inside a quoted value does not end it.
 START_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
-URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+# One whole attribute at a time, so a quoted value is consumed with its attribute and never searched:
+# an alt or title text containing " src=x onerror=…" must stay text, not become a rewritten attribute.
+TAG_NAME = re.compile(r"<[a-zA-Z][^\s/>]*")
+ATTRIBUTE = re.compile(r"""(\s+)([^\s"'>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
 def absolutize_urls(fragment, base):
@@ -28,11 +31,19 @@ def absolutize_urls(fragment, base):
         return fragment
 
     def attribute(match):
-        raw = next(value for value in match.groups()[1:] if value is not None)
+        space, name, equals = match.group(1), match.group(2), match.group(3)
+        if equals is None or name.lower() not in ("href", "src"):
+            return match.group(0)
+        raw = next(value for value in match.groups()[3:] if value is not None)
         url = urljoin(base, html.unescape(raw).strip())
-        return f'{match.group(1)}"{html.escape(url, quote=True)}"'
+        return f'{space}{name}{equals}"{html.escape(url, quote=True)}"'
 
-    return START_TAG.sub(lambda tag: URL_ATTRIBUTE.sub(attribute, tag.group(0)), fragment)
+    def tag(match):
+        text = match.group(0)
+        head = TAG_NAME.match(text).end()
+        return text[:head] + ATTRIBUTE.sub(attribute, text[head:])
+
+    return START_TAG.sub(tag, fragment)
 
 
 class FullContentMixin:
