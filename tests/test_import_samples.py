@@ -130,3 +130,12 @@ def test_region_first_seen_as_tag_moves_into_place_when_it_becomes_a_section(db)
     assert issue.articles.get(section__name="区域").short_title == "长三角三省一市共建"
     numbers = sorted(f.number for a in issue.articles.all() for f in a.figures.all())
     assert numbers == [1, 2]
+
+
+def test_articles_with_the_same_title_get_distinct_slugs(db):
+    text = (SAMPLES / "issue_2023_03.txt").read_text(encoding="utf-8")
+    text = text.replace("南京出台人才安居新政", "苏州打造工业互联网标识解析节点 ")
+    data = parse_bytes(text.encode("utf-8"), "same.txt")
+    load_issue(data, publication=factories.publication())
+    slugs = list(Issue.objects.get().articles.filter(section__name="江苏").values_list("slug", flat=True))
+    assert len(slugs) == 2 and len(set(slugs)) == 2 and slugs[1] == slugs[0] + "-2"
