@@ -7,8 +7,11 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import cache_invalidation
         from .printing.tasks import on_public_content_changed
         from .signals import public_content_changed
 
         # The print edition follows what readers can see: (re)generate on publish/correction, drop on withdraw.
         public_content_changed.connect(on_public_content_changed, dispatch_uid="newsletter.printing.pdf")
+        # Cached public pages go stale whenever anything a reader can see changes.
+        cache_invalidation.connect()

@@ -68,18 +68,22 @@ def _read():
         return None
 
 
-def bump(reason=""):
-    """Make every cached page stale. Also recomputes when the next scheduled issue goes live."""
-    state = (uuid.uuid4().hex[:12], _next_scheduled_timestamp())
+def bump(reason="", schedule_may_change=True):
+    """Make every cached page stale, and note when the next scheduled issue goes live.
+
+    Only a change to an issue can move that time; other changes keep the known one and save a query.
+    """
+    known = None if schedule_may_change else _read()
+    state = (uuid.uuid4().hex[:12], known[1] if known else _next_scheduled_timestamp())
     _write(state)
     return state[0]
 
 
-def bump_now_and_on_commit(reason=""):
+def bump_now_and_on_commit(reason="", schedule_may_change=True):
     # Bumping inside the transaction alone could let a reader cache old content under the new
     # version before the commit; bumping again after the commit closes that window.
-    bump(reason)
-    transaction.on_commit(lambda: bump(reason))
+    bump(reason, schedule_may_change)
+    transaction.on_commit(lambda: bump(reason, schedule_may_change))
 
 
 def current_version():

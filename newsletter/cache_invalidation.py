@@ -7,7 +7,9 @@ from .signals import public_content_changed
 
 
 def _on_change(sender, **kwargs):
-    cache.bump_now_and_on_commit(f"{sender.__name__} changed")
+    from .models import Issue
+
+    cache.bump_now_and_on_commit(f"{sender.__name__} changed", schedule_may_change=sender is Issue)
 
 
 def _on_public_change(sender, issue=None, reason="", **kwargs):

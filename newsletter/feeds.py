@@ -74,9 +74,11 @@ def public_content_changed_at():
     the remaining items cannot show. Issues whose publication time has come cover withdrawn ones
     too; a draft never published has no such time.
     """
-    issues = Issue.objects.filter(published_at__lte=timezone.now()).aggregate(latest=Max("updated_at"))["latest"]
-    articles = Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
-    return max((value for value in (issues, articles) if value is not None), default=None)
+    # One query: issues whose time has come (published, due, or withdrawn since) and their articles.
+    latest = Issue.objects.filter(published_at__lte=timezone.now()).aggregate(
+        issues=Max("updated_at"), articles=Max("articles__updated_at")
+    )
+    return max((value for value in latest.values() if value is not None), default=None)
 
 
 @dataclass

@@ -41,6 +41,8 @@ class PublicPageCacheMiddleware:
         response = cache.get(key)
         if response is None:
             response = self.get_response(request)
+            if request.method != "GET":
+                return response
             if not _cacheable_response(response):
                 return response
             if not response.has_header("ETag"):
