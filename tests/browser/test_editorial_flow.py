@@ -74,6 +74,11 @@ def test_issue_goes_from_editor_to_reader_through_review_in_the_browser(login, n
     proposal = Issue.objects.propose_next(publication)
     label = f"{proposal['year']}年第{proposal['number']}期"
 
+    # A reader has the home page open (and in the page cache) before anything happens.
+    reader = new_context().new_page()
+    reader.goto("/")
+    expect(reader.locator("main")).not_to_contain_text(THEME)
+
     # The editor creates the next issue; the add form proposes its numbers.
     editor = login("editor")
     editor.goto("/admin/newsletter/issue/add/")
@@ -131,6 +136,10 @@ def test_issue_goes_from_editor_to_reader_through_review_in_the_browser(login, n
     expect_status(reviewer, "已通过")
     expect(workflow_button(reviewer, "立即发布")).to_have_count(0)
 
+    # Approved is not public: the reader still sees the old home page.
+    reader.goto("/")
+    expect(reader.locator("main")).not_to_contain_text(THEME)
+
     chief = login("chief")
     chief.goto(issue_url)
     workflow_button(chief, "立即发布").click()
@@ -140,8 +149,7 @@ def test_issue_goes_from_editor_to_reader_through_review_in_the_browser(login, n
     actions = list(IssueEvent.objects.filter(issue=issue).order_by("created_at", "pk").values_list("action", flat=True))
     assert actions == ["submit", "request_changes", "submit", "approve", "publish"]
 
-    # A reader who never signed in sees the new issue on the home page, with the figure, and in the feed.
-    reader = new_context().new_page()
+    # The reader, who never signed in, now sees the new issue on the home page, with the figure, and in the feed.
     reader.goto("/")
     cover = reader.locator("main")
     expect(cover).to_contain_text(re.compile(rf"{proposal['year']}\s*年第\s*{proposal['number']}\s*期"))
