@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from .. import locking, revisions
+from ..forms import FigureForm
 from ..models import Article, Figure, Source
 from . import article_revisions
 from .issues import LOCKED_STATES, needs_correction_permission
@@ -51,6 +52,7 @@ class SourceInline(admin.TabularInline):
 
 class FigureInline(admin.StackedInline):
     model = Figure
+    form = FigureForm  # our own image validation and Pillow re-encoding, with precise messages
     extra = 0
     fields = ["image", "caption", "alt_text", "credit", "position", "number"]
     readonly_fields = ["number"]
