@@ -27,11 +27,10 @@ from django.utils.http import http_date
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
-from regions.models import Region
-
 from . import rendering
 from .feed_generators import EMPTY_FEED_DATE, AtomFeed, RssFeed
 from .models import Article, ArticleTopic, Issue, IssueCredit, Publication, Source, Topic
+from .views.search import region_choices
 
 FEED_LIMIT = 50
 # The date part of every tag: URI. Ids must never change, so neither may this.
@@ -309,9 +308,8 @@ class FeedsPageView(TemplateView):
             entry("各期（每期全文）", "issues_rss", "issues_atom"),
             entry("最新文章（逐篇全文）", "articles_rss", "articles_atom"),
         ]
-        region_feeds = [
-            entry(r.label, "region_rss", "region_atom", slug=r.slug) for r in Region.objects.ordered() if r.slug
-        ]
+        # Likewise regions: one that only non-public articles use (a new tag on a draft) is not announced.
+        region_feeds = [entry(r.label, "region_rss", "region_atom", slug=r.slug) for r in region_choices() if r.slug]
         topic_feeds = [
             entry(t.name, "tag_rss", "tag_atom", slug=t.slug)
             for t in Topic.objects.filter(pk__in=public_topics).order_by("name")

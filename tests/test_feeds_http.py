@@ -208,7 +208,7 @@ def test_feeds_page_lists_every_feed_with_a_copy_button_and_no_inline_script(cli
         "http://testserver/feeds/articles/",
         "http://testserver/feeds/articles/atom/",
         "http://testserver/feeds/regions/shanghai/",
-        "http://testserver/feeds/regions/quyu/atom/",
+        "http://testserver/feeds/regions/beijing/atom/",
         "http://testserver/feeds/tags/tan-shi-chang/",
         "http://testserver/feeds/tags/tan-shi-chang/atom/",
     }
