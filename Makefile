@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: run test test-browser lint install migrate demo clean bench
+.PHONY: run test test-browser lint install migrate demo clean bench load
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,12 @@ bench: install
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get install -y -qq wrk || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }; }
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Load test (issue 8): 50 readers for 60 s against gunicorn on loopback while an issue is published
+# (tests/load/run.py; fresh SQLite database, or LOAD_ARGS="--database-url postgres://..." for PostgreSQL).
+# Not part of `make test`. Installs wrk when missing.
+load: install
+	@command -v wrk >/dev/null 2>&1 || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -qq wrk || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }; }
+	$(PY) tests/load/run.py $(LOAD_ARGS)
