@@ -113,17 +113,17 @@ class ArticleAdmin(admin.ModelAdmin):
 
         return [
             path(
-                "<path:object_id>/revisions/",
+                "<int:object_id>/revisions/",
                 wrap(article_revisions.history_view),
                 name="newsletter_article_revisions",
             ),
             path(
-                "<path:object_id>/revisions/diff/",
+                "<int:object_id>/revisions/diff/",
                 wrap(article_revisions.diff_view),
                 name="newsletter_article_revision_diff",
             ),
             path(
-                "<path:object_id>/revisions/<int:revision_id>/restore/",
+                "<int:object_id>/revisions/<int:revision_id>/restore/",
                 wrap(article_revisions.restore_view),
                 name="newsletter_article_revision_restore",
             ),

@@ -157,22 +157,22 @@ class IssueAdmin(admin.ModelAdmin):
 
         return [
             path(
-                "<path:object_id>/workflow/<str:action>/",
+                "<int:object_id>/workflow/<str:action>/",
                 wrap(workflow_admin.transition_view),
                 name="newsletter_issue_transition",
             ),
             path(
-                "<path:object_id>/preview/",
+                "<int:object_id>/preview/",
                 self.admin_site.admin_view(workflow_admin.admin_preview),
                 name="newsletter_issue_preview",
             ),
             path(
-                "<path:object_id>/preview-links/",
+                "<int:object_id>/preview-links/",
                 wrap(workflow_admin.create_preview_link_view),
                 name="newsletter_issue_preview_link_create",
             ),
             path(
-                "<path:object_id>/preview-links/<int:link_id>/revoke/",
+                "<int:object_id>/preview-links/<int:link_id>/revoke/",
                 wrap(workflow_admin.revoke_preview_link_view),
                 name="newsletter_issue_preview_link_revoke",
             ),
