@@ -3,9 +3,12 @@ test-browser), a missing Chromium or Playwright fails here with the reason inste
 
 import pytest
 
-from .conftest import BROWSER_MISSING, CHROMIUM
+from .conftest import BROWSER_MISSING, BROWSER_REQUIRED, CHROMIUM
 
 pytestmark = pytest.mark.browser
+
+if BROWSER_MISSING and not BROWSER_REQUIRED:
+    pytest.skip(f"浏览器测试已跳过：{BROWSER_MISSING}。装好后运行 make test-browser。", allow_module_level=True)
 
 
 def test_chromium_and_playwright_are_available():
