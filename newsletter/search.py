@@ -21,7 +21,9 @@ lexemes are exactly the bigrams, no tsquery syntax has to be escaped, and rankin
 own expression (title matches first), not ``ts_rank``.
 """
 
+import bisect
 import html
+import re
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -143,9 +145,13 @@ def ranked(queryset, terms):
 def matching_articles(terms, queryset=None):
     """Published articles (or ``queryset``) containing every term, best first."""
     queryset = queryset if queryset is not None else Article.objects.published()
+    indexed = uses_bigram_index()
     for term in terms:
-        queryset = queryset.filter(search_text__contains=term)
-    if uses_bigram_index():
+        # A two-character term is one bigram: the index answers it exactly, and leaving out the
+        # LIKE test keeps the planner's row estimate (and so its join strategy) realistic.
+        if not (indexed and len(term) == 2):
+            queryset = queryset.filter(search_text__contains=term)
+    if indexed:
         queryset = _bigram_filter(queryset, terms)
     return ranked(queryset, terms)
 
@@ -153,21 +159,70 @@ def matching_articles(terms, queryset=None):
 # --- snippets -----------------------------------------------------------------------------------
 
 
-def _normalised_with_map(text):
-    """The text as ``normalize_for_search`` sees it, with each character's index in ``text``."""
-    chars, positions = [], []
-    for index, char in enumerate(text):
+class _FoldTable(dict):
+    """``str.translate`` table: whitespace removed, full-width ASCII folded, each character
+    lower-cased on its own (kept when that gives two characters, so positions stay aligned).
+    Filled lazily, one entry per distinct character. Used where the fast path below cannot be."""
+
+    def __missing__(self, code):
+        char = chr(code)
         if char.isspace():
-            continue
-        code = ord(char)
-        if 0xFF01 <= code <= 0xFF5E:
-            char = chr(code - 0xFEE0)
-        lowered = char.lower()
-        if len(lowered) != 1:  # a few letters lower-case to two characters; keep the map aligned
-            lowered = char
-        chars.append(lowered)
-        positions.append(index)
-    return "".join(chars), positions
+            value = None
+        else:
+            if 0xFF01 <= code <= 0xFF5E:
+                char = chr(code - 0xFEE0)
+            lowered = char.lower()
+            value = lowered if len(lowered) == 1 else char
+        self[code] = value
+        return value
+
+
+_FOLD = _FoldTable()
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]+")
+_FULL_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def _fold(text, pieces):
+    """``text.translate(_FOLD)``, computed with whole-string operations (C speed) when that gives
+    the same result: always, except where lower-casing a character yields two characters or
+    depends on its neighbours (a final capital sigma). ``pieces`` is ``text.split()``."""
+    compact = "".join(pieces)
+    if _FULL_WIDTH.search(compact):
+        compact = _FULL_WIDTH.sub(lambda match: match.group().translate(_FULL_WIDTH_TABLE), compact)
+    lowered = compact.lower()
+    if len(lowered) == len(compact) and "\u03a3" not in compact:
+        return lowered
+    return text.translate(_FOLD)
+
+
+class _Positions:
+    """positions[i] = index in the original text of the i-th character of the normalised text, found
+    by bisecting the runs of non-whitespace instead of storing one index per character."""
+
+    def __init__(self, text, pieces):
+        self.run_starts, self.offsets = [], []  # original start and normalised start of each run
+        original = normalised = 0
+        for piece in pieces:
+            original = text.find(piece, original)
+            self.run_starts.append(original)
+            self.offsets.append(normalised)
+            original += len(piece)
+            normalised += len(piece)
+
+    def __getitem__(self, index):
+        run = bisect.bisect_right(self.offsets, index) - 1
+        return self.run_starts[run] + index - self.offsets[run]
+
+
+def _normalised_with_map(text):
+    """The text as ``normalize_for_search`` sees it, with each character's index in ``text``.
+
+    The runs of non-whitespace come from ``str.split()``, whose notion of whitespace is exactly
+    ``str.isspace()``; one run starts where the previous one ended plus some whitespace, so
+    ``text.find`` from there finds it.
+    """
+    pieces = text.split()
+    return _fold(text, pieces), _Positions(text, pieces)
 
 
 def find_spans(text, terms):

@@ -1,0 +1,94 @@
+"""Search stays fast at archive scale (issue 7): the planner uses the bigram index on PostgreSQL without
+being forced to, the bigram SQL function gives the same set as Python, and the snippet matcher's fast
+path maps positions exactly as the straightforward per-character version does."""
+
+import datetime
+import random
+
+import pytest
+from django.db import connection
+
+from newsletter import search
+from newsletter.models import Article
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL: the bigram index exists only there"
+)
+
+
+@pytest.fixture
+def archive(db):
+    issue = f.issue(year=2024, number=24, total_number=298, issue_date=datetime.date(2024, 12, 19))
+    for n in range(30):
+        f.article(issue, title=f"第{n}篇关于产业转型的报道", body="各地推进产业转型。" * 20, position=n)
+    target = f.article(issue, title="支持上市公司并购重组", body="数据要素跨境流动与碳汇交易试点。", position=40)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE newsletter_article")
+    return target
+
+
+@pytest.mark.postgres
+@needs_postgresql
+@pytest.mark.parametrize("query", ["碳汇", "并购重组", "数据要素 跨境"])
+def test_postgresql_planner_picks_the_bigram_index_for_each_kind_of_query(archive, query):
+    terms = search.parse_query(query).terms
+    queryset = search.matching_articles(terms)
+    plan = queryset.explain()
+    assert "newsletter_article_search_bigrams_idx" in plan, plan
+    assert "Seq Scan on newsletter_article" not in plan, plan
+    assert list(queryset.values_list("pk", flat=True)) == [archive.pk]
+
+
+@pytest.mark.postgres
+@needs_postgresql
+def test_postgresql_bigram_function_returns_the_python_bigram_set_for_a_long_repetitive_text(db):
+    text = "碳市场交易，碳市场ab碳" * 300 + "ＣＣＥＲ"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT newsletter_search_bigrams(%s)", [text])
+        assert sorted(set(cursor.fetchone()[0])) == search.bigrams(text)
+        cursor.execute("SELECT newsletter_search_bigrams(%s), newsletter_search_bigrams(%s)", ["", "碳"])
+        assert cursor.fetchone() == ([], [])
+
+
+@pytest.mark.postgres
+@needs_postgresql
+def test_postgresql_two_character_query_is_answered_by_the_index_alone(archive):
+    sql = str(search.matching_articles(["碳汇"]).query)
+    assert "LIKE" not in sql.upper()
+    assert Article.objects.filter(search_text__contains="碳汇").count() == 1
+
+
+def _reference_map(text):
+    """The per-character definition the fast path must match."""
+    chars, positions = [], []
+    for index, char in enumerate(text):
+        if char.isspace():
+            continue
+        code = ord(char)
+        if 0xFF01 <= code <= 0xFF5E:
+            char = chr(code - 0xFEE0)
+        lowered = char.lower()
+        chars.append(lowered if len(lowered) == 1 else char)
+        positions.append(index)
+    return "".join(chars), positions
+
+
+def test_snippet_position_map_matches_the_per_character_definition_on_random_text():
+    alphabet = list("碳汇市场，。（）：ＡＢｃ１２Abc \u3000\t\n\xa0\x1c\u2003İΣσẞǅ")
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        normalised, positions = search._normalised_with_map(text)
+        expected, expected_positions = _reference_map(text)
+        assert normalised == expected, text
+        assert [positions[i] for i in range(len(expected))] == expected_positions, text
+
+
+def test_snippet_around_a_match_far_into_a_long_text_is_highlighted():
+    text = "各地推进产业转型。" * 200 + "醇 氢" + "后续内容。" * 50
+    spans = search.find_spans(text, ["醇氢"])
+    assert [text[start:end] for start, end in spans] == ["醇 氢"]
