@@ -80,9 +80,9 @@ def test_paginated_pages_answer_404_or_the_last_page_for_impossible_page_numbers
     issue, article = site
     for url in [article.section.get_absolute_url(), article.topics.get().get_absolute_url()]:
         response = client.get(f"{url}?page={page}")
-        assert response.status_code in (200, 404), (url, page, response.status_code)
+        assert response.status_code in (200, 404, 400 if page == "%00" else 404), (url, page, response.status_code)
     response = client.get(reverse("newsletter:search") + f"?q=测试&page={page}")
-    assert response.status_code == 200  # search shows the nearest real page
+    assert response.status_code == (400 if page == "%00" else 200)  # search shows the nearest real page
 
 
 def test_very_long_search_queries_are_cut_not_fatal(client, site):
@@ -171,6 +171,14 @@ def test_non_numeric_ids_in_our_admin_urls_are_not_server_errors(client, superus
         path = f"/admin/newsletter/article/abc/{tail}"
         for method in (client.get, client.post):
             assert_not_server_error(method(path), path)
+
+
+def test_a_nul_byte_in_the_query_string_is_a_bad_request_everywhere(client, superuser, site):
+    # PostgreSQL refuses NUL in text parameters; without the guard ?q=%00 was a 500 there.
+    for url in [reverse("newsletter:search") + "?q=%00", "/?page=1%00", "/admin/newsletter/issue/?status__exact=%00"]:
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "空字符" in response.content.decode()
 
 
 def test_bad_admin_parameters_are_not_server_errors(client, superuser, site):

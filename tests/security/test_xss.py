@@ -63,7 +63,7 @@ class World:
 
         titles = chunks(200, prefix="标{n} ")
         short_titles = chunks(200, prefix="目{n} ")
-        captions = chunks(300, prefix="注{n} ")
+        captions = chunks(290, prefix="注{n} ")  # the figure factory adds to the caption for its alt text
         alts = chunks(300, prefix="替{n} ")
         # Each article shows three regions (section and two tags) and three topics.
         count = max(
