@@ -50,12 +50,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached anonymous page needs none of the work below. The headers the security and CSP
+    # middleware add are stored with the page on a miss (see newsletter/middleware.py).
+    "newsletter.middleware.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsletter.request_guards.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Before sessions, auth and views: a cached anonymous page needs none of them.
-    "newsletter.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -58,14 +58,42 @@ def _write(state):
     os.replace(temporary, path)  # atomic: a reader sees the old or the new version, never half
 
 
+# The version file as this process last read it: ((st_ino, st_mtime_ns, st_size), state). A stat()
+# is cheaper than open() + read() on every request; the file is re-read whenever any of the three
+# changes. Replacing the file gives it a new inode and mtime, but an inode number can be reused and
+# mtime has the kernel's clock-tick resolution (a few ms), so a file that was less than
+# _SETTLED_NS old when it was read is never remembered: two bumps within one tick cannot hide.
+_memo = None
+_SETTLED_NS = 200_000_000
+
+
+def _read_file():
+    global _memo
+    path = _version_file()
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    memo = _memo
+    if memo is not None and memo[0] == signature:
+        return memo[1]
+    try:
+        token, due = path.read_text().split()
+        state = (token, float(due))
+    except (OSError, ValueError):
+        return None
+    if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
+        _memo = (signature, state)
+    else:
+        _memo = None
+    return state
+
+
 def _read():
     if _shared_cache():
         return page_cache().get(VERSION_KEY)
-    try:
-        token, due = _version_file().read_text().split()
-        return token, float(due)
-    except (OSError, ValueError):
-        return None
+    return _read_file()
 
 
 def bump(reason="", schedule_may_change=True):

@@ -1,22 +1,35 @@
-"""Serve anonymous readers from the page cache before sessions, authentication or views run.
+"""Serve anonymous readers from the page cache before anything else runs.
 
-This sits right after security headers and static files, so a cached page costs one or two cache
-reads and no database query: the work a cached anonymous response does not need is never done.
+This is the first middleware: a cached page costs a stat() of the content-version file (or one
+cache read with Redis), one cache read and building a response from bytes — no session,
+authentication, view, template or database query, and no other middleware. Everything the other
+middleware adds to a public page (security headers, the Content-Security-Policy, the ETag) is
+stored with the page on the miss that produced it, so a hit carries the very same headers.
+
+What makes running first safe: the key holds the scheme, so a plain-HTTP request that the security
+middleware would redirect to HTTPS never finds a page (a redirect is not cached); only 200
+responses without cookies are stored; a request with a query string containing NUL is refused
+downstream with 400 and so is never stored either.
 """
 
+import hashlib
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 
 from . import cache as page_cache_module
 
 EXCLUDED_PREFIXES = ("/admin/", "/preview/", "/media/", "/static/", "/__")
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+NOT_STORED_HEADERS = {"x-page-cache", "set-cookie", "date"}
 
 
 def _cacheable_request(request):
     if request.method not in ("GET", "HEAD"):
         return False
-    if any(request.path.startswith(prefix) for prefix in EXCLUDED_PREFIXES):
+    if request.path.startswith(EXCLUDED_PREFIXES):
         return False
     # A session cookie means a signed-in editor (or a preview in progress): they see fresh pages.
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -29,6 +42,18 @@ def _cacheable_response(response):
     return "private" not in cache_control and "no-store" not in cache_control and "no-cache" not in cache_control
 
 
+def _conditional(request, response):
+    if not any(header in request.META for header in CONDITIONAL_HEADERS):
+        return response
+    last_modified = response.get("Last-Modified")
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+        response=response,
+    )
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,25 +61,26 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE_ENABLED or not _cacheable_request(request):
             return self.get_response(request)
-        key = f"page:{page_cache_module.current_version()}:{request.get_host()}:{request.get_full_path()}"
+        version = page_cache_module.current_version()
+        path = request.get_full_path()
+        if len(path) > 200:  # keep keys short for any cache backend
+            path = hashlib.sha256(path.encode()).hexdigest()
+        key = f"page:{version}:{request.scheme}:{request.get_host()}:{path}"
         cache = page_cache_module.page_cache()
-        response = cache.get(key)
-        if response is None:
-            response = self.get_response(request)
-            if request.method != "GET":
-                return response
-            if not _cacheable_response(response):
-                return response
-            if not response.has_header("ETag"):
-                set_response_etag(response)
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-            response["X-Page-Cache"] = "miss"
-        else:
-            response["X-Page-Cache"] = "hit"
-        last_modified = response.get("Last-Modified")
-        return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(last_modified) if last_modified else None,
-            response=response,
-        )
+        entry = cache.get(key)
+        if entry is not None:
+            status, headers, content = entry
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response.headers[name] = value
+            response.headers["X-Page-Cache"] = "hit"
+            return _conditional(request, response)
+        response = self.get_response(request)
+        if request.method != "GET" or not _cacheable_response(response):
+            return response
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        headers = tuple((name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS)
+        cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+        response.headers["X-Page-Cache"] = "miss"
+        return _conditional(request, response)
