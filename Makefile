@@ -19,7 +19,7 @@ migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
 run: migrate
-	DEBUG=1 $(PY) manage.py bootstrap
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py bootstrap
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

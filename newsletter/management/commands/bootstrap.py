@@ -1,3 +1,4 @@
+import os
 import secrets
 
 from django.contrib.auth.models import User
@@ -19,4 +20,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"已创建管理员账号：admin / {password}"))
         else:
             self.stdout.write("管理员账号已存在（如忘记密码：python manage.py changepassword admin）。")
-        self.stdout.write("后台：http://127.0.0.1:8000/admin/   网站：http://127.0.0.1:8000/")
+        base = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+        self.stdout.write(f"后台：{base}/admin/   网站：{base}/")
