@@ -163,8 +163,11 @@ class IssuesFeed(PublicFeed):
         return reverse("newsletter:issue_archive")
 
     def items(self, scope):
-        articles = Article.objects.select_related("section").prefetch_related(
-            Prefetch("sources", queryset=Source.objects.select_related("outlet"))
+        # The Markdown source and the search text are not shown: leave them in the database.
+        articles = (
+            Article.objects.select_related("section")
+            .defer("body", "search_text")
+            .prefetch_related(Prefetch("sources", queryset=Source.objects.select_related("outlet")))
         )
         return (
             Issue.objects.published()
@@ -220,6 +223,7 @@ class ArticlesFeed(PublicFeed):
         return (
             self.articles(scope)
             .select_related("issue__publication", "section")
+            .defer("body", "search_text")
             .prefetch_related(
                 "regions", "topics", Prefetch("sources", queryset=Source.objects.select_related("outlet"))
             )
