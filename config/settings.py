@@ -233,3 +233,7 @@ AXES_PERMALOCK_MESSAGE = "登录失败次数过多，账号已锁定，请联系
 if env_bool("BEHIND_TLS_PROXY", False):
     AXES_IPWARE_PROXY_COUNT = 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Where a sign-in without a usable "next" lands: the editors' workbench, not a missing profile page.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"

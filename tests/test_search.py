@@ -203,3 +203,9 @@ def test_postgresql_bigram_function_agrees_with_python(corpus):
         cursor.execute("SELECT newsletter_search_bigrams(%s)", ["碳"])
         assert cursor.fetchone()[0] == []
     assert Article.objects.filter(search_text__contains="醇氢").count() == 1
+
+
+def test_a_query_that_matches_nothing_says_so(client, corpus):
+    html = client.get("/search/", {"q": "完全不存在的词语"}).content.decode()
+    assert "没有找到包含“完全不存在的词语”的文章" in html
+    assert "search-results" not in html
