@@ -9,13 +9,12 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .models import Article, Figure, Issue, IssueCredit, PreviewLink, Source
+from .models import Issue, PreviewLink
 from .views import IssueDetailView
 
 SALT = "newsletter.preview-link"
@@ -72,17 +71,7 @@ def link_for_token(token):
 
 def preview_queryset():
     """The public issue page's rows, whatever the issue's status."""
-    return Issue.objects.select_related("publication").prefetch_related(
-        "publication__hosts",
-        Prefetch("credits", queryset=IssueCredit.objects.select_related("editor")),
-        Prefetch(
-            "articles",
-            queryset=Article.objects.select_related("section").prefetch_related(
-                Prefetch("sources", queryset=Source.objects.select_related("outlet")),
-                Prefetch("figures", queryset=Figure.objects.all()),
-            ),
-        ),
-    )
+    return Issue.objects.with_contents()
 
 
 def mark_private(response):

@@ -25,6 +25,25 @@ class IssueQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_q())
 
+    def with_contents(self, bodies=True):
+        """Issues with everything their page, preview, feed item or PDF shows, in a fixed number of
+        queries. ``bodies=False`` is for tables of contents: article texts stay in the database."""
+        from .article import Article
+        from .sources import Source
+
+        articles = Article.objects.select_related("section")
+        if bodies:
+            articles = articles.prefetch_related(
+                models.Prefetch("sources", queryset=Source.objects.select_related("outlet")), "figures"
+            )
+        else:
+            articles = articles.defer("body", "body_html", "search_text", "summary")
+        return self.select_related("publication").prefetch_related(
+            "publication__hosts",
+            models.Prefetch("credits", queryset=IssueCredit.objects.select_related("editor")),
+            models.Prefetch("articles", queryset=articles),
+        )
+
     def for_publication(self, publication):
         return self.filter(publication=publication)
 

@@ -12,11 +12,10 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ..models import Article, Figure, Issue, IssueCredit, Source
+from ..models import Issue
 from . import qr
 
 logger = logging.getLogger(__name__)
@@ -27,17 +26,7 @@ _generation_lock = threading.Lock()
 
 def print_queryset():
     """Issues with everything the print layout reads, in a fixed number of queries."""
-    return Issue.objects.select_related("publication").prefetch_related(
-        "publication__hosts",
-        Prefetch("credits", queryset=IssueCredit.objects.select_related("editor")),
-        Prefetch(
-            "articles",
-            queryset=Article.objects.select_related("section").prefetch_related(
-                Prefetch("sources", queryset=Source.objects.select_related("outlet")),
-                Prefetch("figures", queryset=Figure.objects.all()),
-            ),
-        ),
-    )
+    return Issue.objects.with_contents()
 
 
 def download_filename(issue, preview=False):

@@ -1,36 +1,16 @@
 """Home, the issue archive and the issue page (laid out like the print edition)."""
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ..models import Article, Figure, Issue, IssueCredit, Source
+from ..models import Issue
 from . import seo
 from .base import PublicPageMixin
-
-# Article columns a table of contents needs; the bodies stay in the database.
-TOC_DEFER = ("body", "body_html", "search_text", "summary")
 
 
 def issue_page_queryset(with_bodies=True):
     """Public issues with everything their page shows, in a fixed number of queries."""
-    articles = Article.objects.select_related("section")
-    if with_bodies:
-        articles = articles.prefetch_related(
-            Prefetch("sources", queryset=Source.objects.select_related("outlet")),
-            Prefetch("figures", queryset=Figure.objects.all()),
-        )
-    else:
-        articles = articles.defer(*TOC_DEFER)
-    return (
-        Issue.objects.published()
-        .select_related("publication")
-        .prefetch_related(
-            "publication__hosts",
-            Prefetch("credits", queryset=IssueCredit.objects.select_related("editor")),
-            Prefetch("articles", queryset=articles),
-        )
-    )
+    return Issue.objects.published().with_contents(bodies=with_bodies)
 
 
 def issue_description(issue):
