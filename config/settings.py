@@ -169,6 +169,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "双周决策观察 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The domain in feed entry ids (tag: URIs). Ids must never change: set this once before launch,
+# so that moving SITE_URL to another host later does not re-deliver every item to subscribers.
+FEED_TAG_AUTHORITY = os.environ.get("FEED_TAG_AUTHORITY", "")
+
 # Absolute URLs outside a request (emails, feeds built by commands, QR codes).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
