@@ -6,6 +6,7 @@ no script, no event handlers, no ``javascript:`` or ``data:`` URLs survive.
 
 import html as html_lib
 import re
+import threading
 
 import markdown
 import nh3
@@ -90,15 +91,24 @@ def sanitize_html(html):
     )
 
 
+_converters = threading.local()
+
+
+def _markdown():
+    """This thread's Markdown converter. Building one (extensions, processors, patterns) costs more
+    than converting a typical article; ``reset()`` before each use makes a reused converter give
+    exactly what a new one gives. A converter is not thread-safe, hence one per thread."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return converter
+
+
 def render_markdown(text):
     """Render an article body. Subheadings keep their relative levels, shifted below the title."""
     text = (text or "").replace("\r\n", "\n")
     source = _demote_headings(text)
-    html = markdown.markdown(
-        source,
-        extensions=["tables", "sane_lists"],
-        output_format="html",
-    )
+    html = _markdown().reset().convert(source)
     html = REGION_MARKER.sub(r'<p><span class="region-marker">【\1】</span>', html)
     return sanitize_html(html)
 
