@@ -155,16 +155,20 @@ def render_article(body, figures):
     return sanitize_html(html + rest)
 
 
+FULL_WIDTH_ASCII = re.compile("[\uff01-\uff5e]+")
+FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+WHITESPACE = re.compile(r"\s+")
+
+
+def _fold_full_width(match):
+    return match.group().translate(FULL_WIDTH_TO_ASCII)
+
+
 def normalize_for_search(text):
     """Lower-case, full-width ASCII folded to half-width, and no whitespace at all.
 
     Chinese has no spaces between words and the PDF conversion adds spaces around digits
     ("11 月"), so both the stored text and every query are compared without whitespace.
     """
-    folded = []
-    for char in text or "":
-        code = ord(char)
-        if 0xFF01 <= code <= 0xFF5E:
-            char = chr(code - 0xFEE0)
-        folded.append(char)
-    return re.sub(r"\s+", "", "".join(folded)).lower()
+    folded = FULL_WIDTH_ASCII.sub(_fold_full_width, text or "")
+    return WHITESPACE.sub("", folded).lower()

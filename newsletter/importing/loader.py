@@ -118,9 +118,12 @@ def _load(data, publication, replace, filename):
     issue.save()
     # Rows are written in bulk where the model has no save() logic: 300 back issues must load in minutes.
     credits = []
+    # Editor.name is unique: the known editors come in one query, get_or_create adds the others.
+    editors = {editor.name: editor for editor in Editor.objects.filter(name__in=[*data.editors, *data.coordinators])}
     for role, names in ((IssueCredit.Role.EDITOR, data.editors), (IssueCredit.Role.COORDINATOR, data.coordinators)):
         for position, name in enumerate(dict.fromkeys(names)):
-            editor = Editor.objects.get_or_create(name=name)[0]
+            editor = editors.get(name) or Editor.objects.get_or_create(name=name)[0]
+            editors[name] = editor
             credits.append(IssueCredit(issue=issue, editor=editor, role=role, position=position))
     IssueCredit.objects.bulk_create(credits)
     outlets = {}
@@ -147,7 +150,6 @@ def _load(data, publication, replace, filename):
             # The issue is new: only this file's own articles can share a slug (Article.save()'s base rule).
             article.slug = _unique(pinyin_slug(item.title, separator="-", max_length=70) or "article", slugs)
             articles.append((item, article))
-    Article.objects.bulk_create([article for _, article in articles])
 
     # Outlets that already exist come in one query; get_for_name creates the others.
     wanted = {source.outlet: normalize_outlet_name(source.outlet) for item, _ in articles for source in item.sources}
@@ -156,7 +158,7 @@ def _load(data, publication, replace, filename):
         outlets[raw] = known.get(name) or Outlet.get_for_name(raw)
 
     sources, figures, tags, figure_count = [], [], [], 0
-    by_article = {}  # the article's sources and figures in their model ordering (position)
+    by_article = {}  # id(article) → its sources and figures in their model ordering (position)
     for item, article in articles:
         article_sources, article_figures = [], []
         for index, source in enumerate(item.sources):
@@ -169,24 +171,26 @@ def _load(data, publication, replace, filename):
             article_figures.append(Figure(article=article, caption=figure.caption, position=index, number=figure_count))
         sources += article_sources
         figures += article_figures
-        by_article[article] = (article_sources, article_figures)
+        by_article[id(article)] = (article_sources, article_figures)
         for name in dict.fromkeys(item.region_tags):
             if name != article.section.name:
                 tags.append(ArticleRegion(content_object=article, tag=regions.tag(name)))
-    Source.objects.bulk_create(sources)
-    Figure.objects.bulk_create(figures)  # no image yet, so Figure.save() has nothing to validate
-    ArticleRegion.objects.bulk_create(tags)
-    # What Article.refresh_derived() stores, computed from the rows in hand instead of two queries
-    # and an UPDATE per article (tests/test_perf_import.py checks both agree), written in one query.
+    # What Article.refresh_derived() stores, computed from the rows in hand (tests/test_perf_import.py
+    # checks both agree) before the articles are written: one INSERT with the final texts, instead of
+    # an INSERT, two queries and an UPDATE per article (on PostgreSQL each write of search_text also
+    # recomputes its bigram index entry).
     for _, article in articles:
-        article_sources, article_figures = by_article[article]
+        article_sources, article_figures = by_article[id(article)]
         article.body_html = article.render_body(article_figures)
         outlet_names = " ".join(source.outlet.name for source in article_sources)
         text = " ".join(
             [article.title, article.short_title, article.summary, rendering.plain_text(article.body_html), outlet_names]
         )
         article.search_text = rendering.normalize_for_search(text)
-    Article.objects.bulk_update([article for _, article in articles], ["body_html", "search_text"])
+    Article.objects.bulk_create([article for _, article in articles])
+    Source.objects.bulk_create(sources)  # their article now has a primary key
+    Figure.objects.bulk_create(figures)  # no image yet, so Figure.save() has nothing to validate
+    ArticleRegion.objects.bulk_create(tags)
     issue.renumber_figures()
     return LoadResult(issue=issue, new_regions=regions.created, replaced=old is not None, notes=result_notes)
 
