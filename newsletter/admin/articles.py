@@ -1,9 +1,8 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -11,7 +10,7 @@ from .. import locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
 from . import article_revisions
-from .issues import LOCKED_STATES, needs_correction_permission
+from .guards import LOCKED_STATES, EditorialGuardsMixin
 
 
 class ArticleForm(locking.VersionedFormMixin):
@@ -78,7 +77,7 @@ class ArticleStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     form = ArticleForm
     change_form_template = "admin/newsletter/article/change_form.html"
     list_display = ["title", "issue", "section", "position", "figure_count", "updated_at"]
@@ -100,6 +99,9 @@ class ArticleAdmin(admin.ModelAdmin):
     # Newest first, on the primary key's index: ordering by the print order (issue year and number,
     # section order) joins and sorts every row before the first page can be cut.
     ordering = ["-pk"]
+
+    def issue_of(self, obj):
+        return obj.issue if obj.issue_id else None
 
     def get_queryset(self, request):
         # A correlated subquery rather than Count("figures"): no GROUP BY over every article, and
@@ -142,28 +144,6 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="newsletter_article_revision_restore",
             ),
         ] + super().get_urls()
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except locking.ConflictError as conflict:
-            # Someone saved between our form check and our UPDATE: nothing of ours was written.
-            messages.error(request, str(conflict))
-            return redirect(request.path)
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        if obj is not None and obj.issue_id and needs_correction_permission(obj.issue):
-            return request.user.has_perm("newsletter.correct_published_issue")
-        return True
-
-    def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        if obj is not None and obj.issue_id and needs_correction_permission(obj.issue):
-            return request.user.has_perm("newsletter.correct_published_issue")
-        return True
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -1,7 +1,6 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models, transaction
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
@@ -9,14 +8,8 @@ from .. import locking, revisions
 from ..models import Article, Issue, IssueCredit
 from ..signals import public_content_changed
 from . import workflow as workflow_admin
+from .guards import EditorialGuardsMixin
 from .importing import export_json_action, export_markdown_action
-
-# Once an issue has gone out, only 主编 (correct_published_issue) may change it or its articles.
-LOCKED_STATES = (Issue.Status.SCHEDULED, Issue.Status.PUBLISHED, Issue.Status.WITHDRAWN)
-
-
-def needs_correction_permission(issue):
-    return issue is not None and issue.status in LOCKED_STATES
 
 
 class IssueForm(locking.VersionedFormMixin):
@@ -78,7 +71,7 @@ class ArticleInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     form = IssueForm
     change_form_template = "admin/newsletter/issue/change_form.html"
     list_display = ["label", "publication", "issue_date", "status_badge", "published_at", "article_count"]
@@ -95,6 +88,9 @@ class IssueAdmin(admin.ModelAdmin):
     ]
     ordering = ["-year", "-number"]
     actions = [export_markdown_action, export_json_action]
+
+    def issue_of(self, obj):
+        return obj
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -183,28 +179,6 @@ class IssueAdmin(admin.ModelAdmin):
         if obj is not None:
             extra_context = {**(extra_context or {}), **workflow_admin.workflow_context(request, obj)}
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except locking.ConflictError as conflict:
-            # Someone saved between our form check and our UPDATE: nothing of ours was written.
-            messages.error(request, str(conflict))
-            return redirect(request.path)
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        if needs_correction_permission(obj):
-            return request.user.has_perm("newsletter.correct_published_issue")
-        return True
-
-    def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        if needs_correction_permission(obj):
-            return request.user.has_perm("newsletter.correct_published_issue")
-        return True
 
     def save_model(self, request, obj, form, change):
         if change:
