@@ -127,3 +127,19 @@ def figure(article, caption="测试图注", position=1, with_image=True):
     if article.issue_id:
         article.issue.renumber_figures()
     return obj
+
+
+def role_user(username, group_name):
+    """A staff user in one of the editorial groups. Recreates the group with its permissions when a
+    transactional test has flushed the rows the data migration made."""
+    from django.contrib.auth.models import Group, Permission, User
+
+    from newsletter import roles
+
+    group, created = Group.objects.get_or_create(name=group_name)
+    if created:
+        for app_label, codename in roles.permissions_for(group_name):
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    user = User.objects.create_user(username, f"{username}@example.com", "pw", is_staff=True)
+    user.groups.add(group)
+    return user

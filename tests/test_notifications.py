@@ -6,7 +6,6 @@ These tests use real transactions (transaction=True) so that commit and rollback
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
@@ -15,21 +14,11 @@ from newsletter import roles
 from newsletter.models import Issue
 from newsletter.workflow import perform
 from tests import factories
+from tests.factories import role_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 S = Issue.Status
-
-
-def role_user(username, group_name):
-    # Transactional tests flush the database, taking the migration-made groups with them.
-    group, created = Group.objects.get_or_create(name=group_name)
-    if created:
-        for app_label, codename in roles.permissions_for(group_name):
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    user = User.objects.create_user(username, f"{username}@example.com", "pw", is_staff=True)
-    user.groups.add(group)
-    return user
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ after-commit step, so the cached home page kept showing the previous issue for a
 """
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 from django.test import Client
@@ -15,6 +14,7 @@ from newsletter import roles
 from newsletter.models import Issue
 from newsletter.workflow import PUBLISH, perform
 from tests import factories
+from tests.factories import role_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,22 +29,11 @@ class HomePageRecordingBackend(EmailBackend):
         return super().send_messages(messages)
 
 
-def user_in(group_name, username):
-    # Transactional tests flush the database, taking the migration-made groups with them.
-    group, created = Group.objects.get_or_create(name=group_name)
-    if created:
-        for app_label, codename in roles.permissions_for(group_name):
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    user = User.objects.create_user(username, f"{username}@example.com", "pw", is_staff=True)
-    user.groups.add(group)
-    return user
-
-
 def test_cached_home_page_shows_the_published_issue_before_the_publication_email_is_sent(settings):
     settings.EMAIL_BACKEND = f"{__name__}.HomePageRecordingBackend"
     settings.PAGE_CACHE_ENABLED = True
     HOME_AT_EMAIL_TIME.clear()
-    editor, chief = user_in(roles.EDITOR, "editor"), user_in(roles.CHIEF, "chief")
+    editor, chief = role_user("editor", roles.EDITOR), role_user("chief", roles.CHIEF)
     factories.issue(status=Issue.Status.PUBLISHED, theme="上一期主题")
     approved = factories.issue(status=Issue.Status.APPROVED, theme="本期新主题", submitted_by=editor)
     factories.article(issue=approved, created_by=editor)

@@ -3,29 +3,18 @@
 import threading
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 from django.db import connection
 
 from newsletter import roles
 from newsletter.models import Issue, IssueEvent
 from newsletter.workflow import TransitionError, perform
 from tests import factories
+from tests.factories import role_user
 
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="行锁（select_for_update）只在 PostgreSQL 上有意义；SQLite 串行写入。CI 会在 PostgreSQL 上运行此测试。",
 )
-
-
-def role_user(username, group_name):
-    # Transactional tests flush the database, taking the migration-made groups with them.
-    group, created = Group.objects.get_or_create(name=group_name)
-    if created:
-        for app_label, codename in roles.permissions_for(group_name):
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    user = User.objects.create_user(username, f"{username}@example.com", "pw", is_staff=True)
-    user.groups.add(group)
-    return user
 
 
 def race(issue_pk, action, users, **kwargs):
