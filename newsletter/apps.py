@@ -7,7 +7,9 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import cache_invalidation
+        from django.db.models.signals import post_migrate
+
+        from . import cache_invalidation, renditions
         from .printing.tasks import on_public_content_changed
         from .signals import public_content_changed
 
@@ -15,3 +17,14 @@ class NewsletterConfig(AppConfig):
         public_content_changed.connect(on_public_content_changed, dispatch_uid="newsletter.printing.pdf")
         # Cached public pages go stale whenever anything a reader can see changes.
         cache_invalidation.connect()
+        # Issue pages are pre-rendered when what they show changes, and after a deploy whose
+        # templates differ from the ones that rendered them.
+        renditions.connect()
+        post_migrate.connect(_render_stale_issue_pages, sender=self, dispatch_uid="newsletter.renditions.migrate")
+
+
+def _render_stale_issue_pages(using="default", **kwargs):
+    from . import renditions
+
+    if using == "default":
+        renditions.refresh_stale()

@@ -71,7 +71,7 @@ def link_for_token(token):
 
 def preview_queryset():
     """The public issue page's rows, whatever the issue's status."""
-    return Issue.objects.with_contents()
+    return Issue.objects.with_contents().with_neighbours()
 
 
 def mark_private(response):
@@ -84,6 +84,8 @@ def mark_private(response):
 
 class IssuePreviewMixin:
     """The public issue page (same template, same context) for an issue of any status, marked noindex."""
+
+    serve_renditions = False  # a preview shows the rows as they are this moment
 
     def get_queryset(self):
         return preview_queryset()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from regions.models import Region
 
+from . import renditions
 from .models import Article, ArticleRevision, Figure, Issue, Outlet, Source
 from .signals import public_content_changed
 
@@ -89,6 +90,7 @@ def record(article, by=None, note="", is_correction=None):
     )
     if is_correction and article.issue_id:
         Issue.objects.filter(pk=article.issue_id).update(corrected_at=timezone.now())
+        renditions.queue_issues([article.issue_id])  # the masthead says 更正于; update() sends no signal
         issue = Issue.objects.get(pk=article.issue_id)
         transaction.on_commit(
             lambda: public_content_changed.send(sender=Issue, issue=issue, reason="correction"), robust=True

@@ -4,6 +4,7 @@ from .figures import Figure
 from .issue import Issue, IssueCredit, IssueQuerySet
 from .previews import PreviewLink
 from .publication import Editor, Publication, PublicationHost
+from .renditions import IssueRendition
 from .revisions import ArticleRevision
 from .sources import Outlet, Source
 
@@ -19,6 +20,7 @@ __all__ = [
     "IssueCredit",
     "IssueEvent",
     "IssueQuerySet",
+    "IssueRendition",
     "Outlet",
     "PreviewLink",
     "Publication",

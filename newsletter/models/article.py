@@ -8,7 +8,7 @@ from taggit.models import TagBase, TaggedItemBase
 from regions.models import Region
 from regions.slugs import pinyin_slug
 
-from .. import rendering
+from .. import rendering, renditions
 from .issue import Issue, published_q
 
 
@@ -201,6 +201,7 @@ class Article(models.Model):
         search_text = build_search_text(self)
         Article.objects.filter(pk=self.pk).update(body_html=body_html, search_text=search_text)
         self.body_html, self.search_text = body_html, search_text
+        renditions.queue_issues([self.issue_id])  # update() sends no signal
 
 
 def format_source_line(sources):

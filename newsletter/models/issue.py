@@ -2,7 +2,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +22,31 @@ def published_q(prefix=""):
     )
 
 
+def contents_prefetches(bodies=True):
+    """The lookups that load what an issue's page shows, for ``prefetch_related(_objects)``."""
+    from .article import Article
+    from .sources import Source
+
+    articles = Article.objects.select_related("section")
+    if bodies:
+        articles = articles.defer("search_text").prefetch_related(
+            models.Prefetch("sources", queryset=Source.objects.select_related("outlet")), "figures"
+        )
+    else:
+        articles = articles.defer("body", "body_html", "search_text", "summary")
+    return [
+        "publication__hosts",
+        models.Prefetch("credits", queryset=IssueCredit.objects.select_related("editor")),
+        models.Prefetch("articles", queryset=articles),
+    ]
+
+
+def _neighbour_key(condition, order):
+    siblings = Issue.objects.published().filter(publication_id=OuterRef("publication_id"))
+    nearest = siblings.filter(**{condition: OuterRef("total_number")}).order_by(order)
+    return Subquery(nearest.values(key=JSONObject(year="year", number="number"))[:1], output_field=models.JSONField())
+
+
 class IssueQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_q())
@@ -28,20 +54,14 @@ class IssueQuerySet(models.QuerySet):
     def with_contents(self, bodies=True):
         """Issues with everything their page, preview, feed item or PDF shows, in a fixed number of
         queries. ``bodies=False`` is for tables of contents: article texts stay in the database."""
-        from .article import Article
-        from .sources import Source
+        return self.select_related("publication").prefetch_related(*contents_prefetches(bodies))
 
-        articles = Article.objects.select_related("section")
-        if bodies:
-            articles = articles.prefetch_related(
-                models.Prefetch("sources", queryset=Source.objects.select_related("outlet")), "figures"
-            )
-        else:
-            articles = articles.defer("body", "body_html", "search_text", "summary")
-        return self.select_related("publication").prefetch_related(
-            "publication__hosts",
-            models.Prefetch("credits", queryset=IssueCredit.objects.select_related("editor")),
-            models.Prefetch("articles", queryset=articles),
+    def with_neighbours(self):
+        """Annotate the public issues before and after each issue (same publication), for the pager:
+        ``previous_issue`` and ``next_issue`` then cost no query of their own."""
+        return self.annotate(
+            previous_issue_key=_neighbour_key("total_number__lt", "-total_number"),
+            next_issue_key=_neighbour_key("total_number__gt", "total_number"),
         )
 
     def for_publication(self, publication):

@@ -1,9 +1,13 @@
 """Home, the issue archive and the issue page (laid out like the print edition)."""
 
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ..models import Issue
+from .. import renditions
+from ..models import Figure, Issue
+from ..models.issue import contents_prefetches
 from . import seo
 from .base import PublicPageMixin
 
@@ -13,18 +17,9 @@ def issue_page_queryset(with_bodies=True):
     return Issue.objects.published().with_contents(bodies=with_bodies)
 
 
-def issue_description(issue):
-    titles = "；".join(article.toc_title for article in issue.articles_in_order())
-    lead = f"{issue.publication.title}{issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期）"
-    return f"{lead}：{issue.theme + '。' if issue.theme else ''}{titles}"
-
-
-def neighbours(issue):
-    """The public issues before and after ``issue`` in the same publication (two small queries)."""
-    siblings = Issue.objects.published().filter(publication_id=issue.publication_id).only("year", "number")
-    previous = siblings.filter(total_number__lt=issue.total_number).order_by("-total_number").first()
-    following = siblings.filter(total_number__gt=issue.total_number).order_by("total_number").first()
-    return previous, following
+def neighbour(key):
+    """The pager's issue from a ``with_neighbours()`` key: enough of it for its URL and label."""
+    return Issue(year=key["year"], number=key["number"]) if key else None
 
 
 class HomeView(PublicPageMixin, TemplateView):
@@ -57,7 +52,7 @@ class HomeView(PublicPageMixin, TemplateView):
                 "query-input": "required name=search_term_string",
             },
         }
-        description = issue_description(latest) if latest else seo.SITE_DESCRIPTION
+        description = renditions.issue_description(latest) if latest else seo.SITE_DESCRIPTION
         return seo.page_meta(
             self.request, title=f"{seo.SITE_NAME} · {seo.SITE_TAGLINE}", description=description, path="/", data=data
         )
@@ -106,14 +101,17 @@ class IssueYearView(IssueArchiveView):
 class IssueDetailView(PublicPageMixin, DetailView):
     """One issue as the print edition presents it. ``?print=1`` gives the print layout on screen.
 
-    Previews subclass this and override ``get_queryset`` to show an issue that is not public yet.
+    The cover and articles come from the issue's rendition (newsletter/renditions.py) when it is
+    current: the page is then one query. Otherwise, and always for previews, they are rendered from
+    the rows. Previews subclass this and override ``get_queryset`` to show an issue that is not public yet.
     """
 
     context_object_name = "issue"
     template_name = "newsletter/issue_detail.html"
+    serve_renditions = True
 
     def get_queryset(self):
-        return issue_page_queryset()
+        return Issue.objects.published().select_related("publication", "rendition")
 
     def get_object(self, queryset=None):
         queryset = queryset if queryset is not None else self.get_queryset()
@@ -121,23 +119,39 @@ class IssueDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         issue = self.object
-        previous, following = neighbours(issue)
-        return super().get_context_data(
-            sections=issue.sections(),
-            previous_issue=previous,
-            next_issue=following,
-            print_view=self.request.GET.get("print") == "1",
-            **kwargs,
-        )
+        self.rendition = renditions.current(issue) if self.serve_renditions else None
+        context = {"print_view": self.request.GET.get("print") == "1"}
+        if self.rendition is not None:
+            context["issue_body"] = mark_safe(self.rendition.html)  # noqa: S308 — rendered by our templates
+            context["previous_issue"], context["next_issue"] = renditions.neighbours(self.rendition)
+        else:
+            prefetch_related_objects([issue], *contents_prefetches())
+            context["sections"] = issue.sections()
+            context["previous_issue"], context["next_issue"] = self.neighbours_from_rows(issue)
+        return super().get_context_data(**context, **kwargs)
+
+    def neighbours_from_rows(self, issue):
+        if not hasattr(issue, "previous_issue_key"):  # previews load them with the issue
+            keys = Issue.objects.filter(pk=issue.pk).with_neighbours()
+            issue.previous_issue_key, issue.next_issue_key = keys.values_list(
+                "previous_issue_key", "next_issue_key"
+            ).get()
+        return neighbour(issue.previous_issue_key), neighbour(issue.next_issue_key)
 
     def get_page_meta(self, context):
         issue = self.object
-        image = next((f.image.url for a in issue.articles_in_order() for f in a.figures.all() if f.image), None)
+        publisher = None
+        if self.rendition is not None:
+            description, publisher = self.rendition.description, self.rendition.publisher
+            image = Figure.image.field.storage.url(self.rendition.image) if self.rendition.image else None
+        else:
+            description = renditions.issue_description(issue)
+            image = next((f.image.url for a in issue.articles_in_order() for f in a.figures.all() if f.image), None)
         return seo.page_meta(
             self.request,
             title=f"{issue.publication.name} {issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期）",
-            description=issue_description(issue),
+            description=description,
             path=issue.get_absolute_url(),
             image=image,
-            data=seo.issue_data(self.request, issue),
+            data=seo.issue_data(self.request, issue, publisher),
         )

@@ -52,22 +52,25 @@ def page_meta(request, *, title, description="", path=None, og_type="website", i
     }
 
 
-def publisher_data(publication=None):
-    hosts = publication.host_names() if publication is not None else []
-    return {"@type": "Organization", "name": hosts[0] if hosts else "天津滨海综合发展研究院"}
+def publisher_data(publication=None, name=None):
+    """The first host institution. ``name`` when the caller already has it (an issue's rendition)."""
+    if name is None:
+        hosts = publication.host_names() if publication is not None else []
+        name = hosts[0] if hosts else ""
+    return {"@type": "Organization", "name": name or "天津滨海综合发展研究院"}
 
 
-def periodical_data(request, publication):
+def periodical_data(request, publication, publisher=None):
     return {
         "@type": "Periodical",
         "name": f"{publication.name} · {publication.subtitle}" if publication.subtitle else publication.name,
         "url": absolute(request, reverse("newsletter:home")),
         "inLanguage": "zh-CN",
-        "publisher": publisher_data(publication),
+        "publisher": publisher_data(publication, publisher),
     }
 
 
-def issue_data(request, issue):
+def issue_data(request, issue, publisher=None):
     data = {
         "@context": "https://schema.org",
         "@type": "PublicationIssue",
@@ -76,7 +79,7 @@ def issue_data(request, issue):
         "datePublished": issue.issue_date.isoformat(),
         "url": absolute(request, issue.get_absolute_url()),
         "inLanguage": "zh-CN",
-        "isPartOf": periodical_data(request, issue.publication),
+        "isPartOf": periodical_data(request, issue.publication, publisher),
     }
     if issue.corrected_at:
         data["dateModified"] = issue.corrected_at.isoformat()
