@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-import css_inline
 from django.conf import settings
 from django.template.loader import render_to_string
 
@@ -93,6 +92,8 @@ def build_article(article):
 
 def _finish(title, fragment, parts):
     css = render_to_string("newsletter/print/wechat.css")
+    import css_inline  # only when an editor copies an article for WeChat; not in every web worker
+
     inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False, keep_link_tags=False)
     inlined = inliner.inline_fragment(fragment, css)
     rewriter = _WechatRewriter()
