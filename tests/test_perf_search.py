@@ -102,3 +102,57 @@ def test_snippet_around_a_match_far_into_a_long_text_is_highlighted():
     text = "各地推进产业转型。" * 200 + "醇 氢" + "后续内容。" * 50
     spans = search.find_spans(text, ["醇氢"])
     assert [text[start:end] for start, end in spans] == ["醇 氢"]
+
+
+def _reference_spans(text, terms):
+    """find_spans by its definition: every term's occurrences, scanned left to right in the per-character
+    normalised text, mapped back and merged."""
+    normalised, positions = _reference_map(text)
+    spans = []
+    for term in terms:
+        start = normalised.find(term)
+        while start != -1:
+            end = start + len(term)
+            spans.append((positions[start], positions[end - 1] + 1))
+            start = normalised.find(term, end)
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _reference_snippet(text, terms, length):
+    """The snippet by its definition: all spans of the whole text, the window around the first."""
+    spans = _reference_spans(text, terms)
+    if not spans:
+        return search.highlight(text[:length], terms), "", "…" if len(text) > length else ""
+    start = max(0, spans[0][0] - length // 3)
+    end = min(len(text), start + length)
+    window = text[start:end]
+    shifted = [(max(s - start, 0), min(e - start, len(window))) for s, e in spans if s < end and e > start]
+    return search.highlight(window, terms, shifted), "…" if start > 0 else "", "…" if end < len(text) else ""
+
+
+def test_snippets_and_spans_match_their_definition_on_random_text_and_terms():
+    # Snippets map only the occurrences before the window's end and fold full-width characters only
+    # for terms they can affect; neither shortcut may change a single character of the output.
+    alphabet = list("碳汇汇市场，。（）：ＡＢｃ１２Ab1,c \u3000\t\n\xa0İΣσ")
+    term_alphabet = list("碳汇市场ab1,c（")
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        normalised, _ = _reference_map(text)
+        terms = []
+        for _ in range(rng.randint(1, 3)):
+            if normalised and rng.random() < 0.7:  # a run of the text itself, so it occurs
+                start = rng.randrange(len(normalised))
+                terms.append(normalised[start : start + rng.randint(1, 4)])
+            else:
+                terms.append("".join(rng.choice(term_alphabet) for _ in range(rng.randint(1, 3))))
+        length = rng.randint(1, 40)
+        article = Article(body_html="", summary=text)
+        assert search.find_spans(text, terms) == _reference_spans(text, terms), (text, terms)
+        assert search.snippet(article, terms, length) == _reference_snippet(text, terms, length), (text, terms)

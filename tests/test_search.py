@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from newsletter import search
 from newsletter.models import Article, Issue
+from regions.models import Region
 
 from . import factories as f
 
@@ -147,6 +148,56 @@ def test_results_are_paginated(client):
     assert len(titles(second)) == 5
     assert "q=%E6%95%B0%E6%8D%AE%E8%A6%81%E7%B4%A0&amp;page=1" in second.content.decode()
     assert not set(titles(first)) & set(titles(second))
+
+
+def test_a_page_number_past_the_end_or_below_one_shows_the_last_page_and_garbage_the_first(client):
+    issue = f.issue()
+    for n in range(25):
+        f.article(issue, title=f"数据要素第{n}篇", position=n)
+    first = titles(client.get("/search/", {"q": "数据要素"}))
+    last = titles(client.get("/search/", {"q": "数据要素", "page": 2}))
+    for page in ("3", "99", "0", "-1"):
+        response = client.get("/search/", {"q": "数据要素", "page": page})
+        assert titles(response) == last, page
+        assert "第 2 / 2 页" in response.content.decode()
+        assert "找到 25 篇" in response.content.decode()
+    for page in ("abc", "1.5", ""):
+        assert titles(client.get("/search/", {"q": "数据要素", "page": page})) == first, page
+    assert "没有找到" in client.get("/search/", {"q": "数据要素第99篇", "page": 3}).content.decode()
+
+
+def test_the_filter_options_follow_a_region_rename_and_show_the_chosen_region_and_year(client, corpus):
+    # The rendered options are kept between searches (under the content version): a rename must
+    # show on the next search, and the kept copy must not carry another search's selection.
+    assert '<option value="hubei">湖北</option>' in client.get("/search/", {"q": "碳市场"}).content.decode()
+    chosen = client.get("/search/", {"q": "碳市场", "region": "hubei", "year": "2023"}).content.decode()
+    assert '<option value="hubei" selected>湖北</option>' in chosen
+    assert '<option value="2023" selected>2023 年</option>' in chosen
+    region = Region.objects.get(slug="hubei")
+    region.name = "湖北省"
+    region.save()
+    html = client.get("/search/", {"q": "碳市场"}).content.decode()
+    assert '<option value="hubei">湖北省</option>' in html
+    assert " selected" not in html
+
+
+def test_a_results_page_and_its_total_come_from_one_query(client, corpus):
+    client.get("/search/", {"q": "上海"})  # the filter options are kept between searches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/", {"q": "碳市场"})
+    assert "找到 2 篇" in response.content.decode()
+    article_queries = [q["sql"] for q in queries.captured_queries if "newsletter_article" in q["sql"]]
+    assert len(article_queries) == 1, article_queries
+
+
+def test_a_term_counts_as_in_the_title_only_when_it_ends_within_the_title(client, corpus):
+    # The title is the start of the searched text: "融发" below runs from the title into the
+    # summary, which is not a title match, so the newer article that has it in its body ranks first.
+    older = f.issue(year=2020, number=1)
+    across = f.article(older, title="绿色金融", summary="发展提速", body="正文。")
+    newer = f.article(corpus["carbon"].issue, title="另一篇", body="普惠金融发展迅速。")
+    in_title = f.article(older, title="金融发展 观察", body="正文。", position=5)
+    assert found(client, "融发") == [in_title.title, newer.title, across.title]
 
 
 def test_snippets_highlight_matches_and_escape_article_text(client):
