@@ -3,12 +3,14 @@ index on PostgreSQL, the bigram SQL function gives the same set as Python, and t
 path maps positions exactly as the straightforward per-character version does."""
 
 import datetime
+import html as std_html
 import random
+import re
 
 import pytest
 from django.db import connection
 
-from newsletter import search
+from newsletter import rendering, search
 from newsletter.models import Article
 
 from . import factories as f
@@ -156,3 +158,13 @@ def test_snippets_and_spans_match_their_definition_on_random_text_and_terms():
         article = Article(body_html="", summary=text)
         assert search.find_spans(text, terms) == _reference_spans(text, terms), (text, terms)
         assert search.snippet(article, terms, length) == _reference_snippet(text, terms, length), (text, terms)
+
+
+def test_plain_text_collapses_whitespace_exactly_as_the_regex_definition_on_random_html():
+    # Snippets take each result's plain text: it splits on whitespace instead of a regex substitution.
+    pieces = list("ab碳 <>\u3000\xa0\t\n\x1c\u2003\u200b") + ["&amp;", "&nbsp;", "&#12288;", "&#x2003;", "<p>", "</p>"]
+    rng = random.Random(3)
+    for _ in range(5000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        text = re.sub(r"<[^>]*>", " ", html)
+        assert rendering.plain_text(html) == re.sub(r"\s+", " ", std_html.unescape(text)).strip(), html

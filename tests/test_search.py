@@ -75,6 +75,16 @@ def test_a_two_character_word_finds_the_article(client, corpus):
     assert found(client, "醇氢") == [corpus["methanol"].title]
 
 
+def test_a_result_names_its_section_and_links_its_article_and_issue(client, corpus):
+    merger = corpus["merger"]
+    html = client.get("/search/", {"q": "并购"}).content.decode()
+    assert f'href="{merger.get_absolute_url()}"' in html
+    assert (
+        f'【上海】<a href="{merger.issue.get_absolute_url()}">2024 年第 24 期</a> · '
+        '<time datetime="2024-12-19">2024 年 12 月 19 日</time>'
+    ) in html
+
+
 def test_a_four_or_five_character_run_finds_the_article_without_word_segmentation(client, corpus):
     assert found(client, "碳市场交易") == [corpus["carbon"].title, corpus["ccer"].title]
     assert found(client, "布局醇氢") == [corpus["methanol"].title]
