@@ -16,6 +16,7 @@ from . import seo
 from .base import PublicPageMixin
 
 PAGE_SIZE = 20
+MAX_DIRECT_PAGE = 10_000
 # What a result shows (title, link, snippet, section, issue). Loading whole rows, the issue's and the
 # section's too (timestamps, the issue's PDF path), for twenty results cost ~2 ms more per search.
 RESULT_FIELDS = (
@@ -70,7 +71,9 @@ def results_page(queryset, number):
         number = int(number)  # what Paginator.validate_number accepts
     except (TypeError, ValueError):
         number = 1
-    if number >= 1:
+    # A page number past any archive goes to the paginator too: SQLite cannot bind an OFFSET beyond
+    # 64 bits, and ?page=99999999999999999999 is something crawlers send.
+    if 1 <= number <= MAX_DIRECT_PAGE:
         bottom = (number - 1) * PAGE_SIZE
         rows = list(queryset.annotate(search_total=Window(Count("pk")))[bottom : bottom + PAGE_SIZE])
         if rows or number == 1:
