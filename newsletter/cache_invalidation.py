@@ -6,9 +6,11 @@ from . import cache
 from .signals import public_content_changed
 
 
-def _on_change(sender, **kwargs):
+def _on_change(sender, instance=None, created=False, **kwargs):
     from .models import Issue
 
+    if created and sender is Issue and instance.status == Issue.Status.DRAFT:
+        return  # a new draft (an import writes one per file) is on no public page
     cache.bump_now_and_on_commit(f"{sender.__name__} changed", schedule_may_change=sender is Issue)
 
 

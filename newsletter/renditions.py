@@ -264,8 +264,10 @@ def connect():
 
     for model, affected in _dependencies().items():
 
-        def on_change(sender, instance, raw=False, affected=affected, **kwargs):
-            if not raw:  # fixtures being loaded: the rows they point at may not exist yet
+        def on_change(sender, instance, raw=False, created=False, affected=affected, **kwargs):
+            # raw: fixtures being loaded, the rows they point at may not exist yet. A new draft (an
+            # import writes one per file) is served by no page: it is rendered when it goes out.
+            if not raw and not (created and sender is Issue and instance.status == Issue.Status.DRAFT):
                 queue_issues(list(affected(instance)))
 
         uid = f"issue-renditions-{model._meta.label_lower}"

@@ -1,6 +1,7 @@
 """Bringing in the archive: 300 issue files of realistic size import in under a minute on SQLite."""
 
 import io
+import resource
 import time
 
 from django.core.management import call_command
@@ -42,17 +43,24 @@ def issue_text(index):
     return "\n\n".join(header + body + ["# 双周决策观察", "洞悉基层创新 启迪新政新思"]) + "\n"
 
 
+def _cpu_seconds():
+    """CPU time of this process and of its finished child processes."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def test_three_hundred_issue_files_import_in_under_a_minute(db, tmp_path):
     factories.publication()
     for index in range(300):
         (tmp_path / f"issue_{index:03d}.txt").write_text(issue_text(index), encoding="utf-8")
     assert len(issue_text(0)) > 40000
     out = io.StringIO()
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     call_command("import_issue", str(tmp_path), stdout=out, stderr=io.StringIO())
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
     assert out.getvalue().splitlines()[-1] == "共 300 个文件：导入 300，跳过（试运行）0，失败 0。"
     assert Issue.objects.count() == 300 and Article.objects.count() == 3000
     print(f"imported 300 issue files in {elapsed:.1f} s ({cpu:.1f} s of CPU)")
-    # CPU time, not wall time: on a shared machine other processes' load must not fail this test.
+    # CPU time, not wall time: on a shared machine other processes' load must not fail this test. It
+    # includes the worker process that prepares the next files (newsletter/importing/ahead.py).
     assert cpu < 60, f"导入 300 个文件用了 {cpu:.1f} 秒 CPU 时间（总耗时 {elapsed:.1f} 秒）"

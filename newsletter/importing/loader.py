@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from regions.models import Region
 from regions.slugs import pinyin_slug
@@ -57,12 +58,13 @@ def resolve_publication(slug=None, name=""):
 
 
 def existing_issue(publication, data):
+    """The publication's issue with the file's year and number, else the one with its total number."""
     if publication is None:
         return None
-    return (
-        Issue.objects.filter(publication=publication, year=data.year, number=data.number).first()
-        or Issue.objects.filter(publication=publication, total_number=data.total_number).first()
-    )
+    same_number = Q(year=data.year, number=data.number)
+    candidates = Issue.objects.filter(same_number | Q(total_number=data.total_number), publication=publication)
+    found = sorted(candidates[:2], key=lambda issue: (issue.year, issue.number) != (data.year, data.number))
+    return found[0] if found else None
 
 
 def check_replaceable(publication, data, *, replace, filename=""):
@@ -85,17 +87,20 @@ def check_replaceable(publication, data, *, replace, filename=""):
     return issue
 
 
-def load_issue(data, *, publication=None, replace=False, filename=""):
-    """Write one parsed issue as a draft, in one transaction. Raises ``ImportFailure`` on bad input."""
+def load_issue(data, *, publication=None, replace=False, filename="", prepared=None):
+    """Write one parsed issue as a draft, in one transaction. Raises ``ImportFailure`` on bad input.
+
+    ``prepared`` is what ``prepare(data)`` returned, when it was computed beforehand (see ahead.py).
+    """
     try:
         with transaction.atomic():
-            return _load(data, publication, replace, filename)
+            return _load(data, publication, replace, filename, prepared)
     except ValidationError as error:
         messages = "；".join(error.messages)
         raise ImportFailure(f"数据不符合要求：{messages}", filename=filename) from error
 
 
-def _load(data, publication, replace, filename):
+def _load(data, publication, replace, filename, prepared):
     result_notes = []
     if publication is None:
         publication = _publication_from_file(data)
@@ -114,8 +119,7 @@ def _load(data, publication, replace, filename):
         issue_date=data.issue_date,
         status=Issue.Status.DRAFT,
     )
-    issue.full_clean()
-    issue.save()
+    _save_checked(issue)
     # Rows are written in bulk where the model has no save() logic: 300 back issues must load in minutes.
     credits = []
     # Editor.name is unique: the known editors come in one query, get_or_create adds the others.
@@ -136,19 +140,14 @@ def _load(data, publication, replace, filename):
     # Articles are written in bulk and rendered once each (refresh_derived, after their figures
     # exist) instead of twice through Article.save(): 300 back issues must load in well under a minute.
     articles, slugs = [], set()
+    prepared = prepared or [None] * len(data.articles())
     for section, region in zip(data.sections, sections, strict=True):
         for position, item in enumerate(section.articles, start=1):
             _check_lengths(item, filename)
-            article = Article(
-                issue=issue,
-                section=region,
-                position=position,
-                title=item.title,
-                short_title=item.toc_title if item.toc_title and item.toc_title != item.title else "",
-                body=item.body_markdown,
-            )
+            article = _article(item, issue=issue, section=region, position=position)
+            ready = prepared[len(articles)]
             # The issue is new: only this file's own articles can share a slug (Article.save()'s base rule).
-            article.slug = _unique(pinyin_slug(item.title, separator="-", max_length=70) or "article", slugs)
+            article.slug = _unique(ready.slug if ready else _base_slug(item.title), slugs)
             articles.append((item, article))
 
     # Outlets that already exist come in one query; get_for_name creates the others.
@@ -157,7 +156,7 @@ def _load(data, publication, replace, filename):
     for raw, name in wanted.items():
         outlets[raw] = known.get(name) or Outlet.get_for_name(raw)
 
-    sources, figures, tags, figure_count = [], [], [], 0
+    sources, figures, tags = [], [], []
     by_article = {}  # id(article) → its sources and figures in their model ordering (position)
     for item, article in articles:
         article_sources, article_figures = [], []
@@ -166,33 +165,111 @@ def _load(data, publication, replace, filename):
                 Source(article=article, outlet=outlets[source.outlet], date=source.date, position=index)
             )
         for index, figure in enumerate(item.figures, start=1):
-            # Sections come in print order, so the running count is already the issue-wide number.
-            figure_count += 1
-            article_figures.append(Figure(article=article, caption=figure.caption, position=index, number=figure_count))
+            article_figures.append(Figure(article=article, caption=figure.caption, position=index))
         sources += article_sources
         figures += article_figures
         by_article[id(article)] = (article_sources, article_figures)
         for name in dict.fromkeys(item.region_tags):
             if name != article.section.name:
                 tags.append(ArticleRegion(content_object=article, tag=regions.tag(name)))
-    # What Article.refresh_derived() stores, computed from the rows in hand (tests/test_perf_import.py
-    # checks both agree) before the articles are written: one INSERT with the final texts, instead of
-    # an INSERT, two queries and an UPDATE per article (on PostgreSQL each write of search_text also
-    # recomputes its bigram index entry).
-    for _, article in articles:
+    _number_figures(articles, by_article)
+    # The stored texts are computed before the articles are written: one INSERT with the final
+    # texts, instead of an INSERT, two queries and an UPDATE per article (on PostgreSQL each write of
+    # search_text also recomputes its bigram index entry). Texts prepared beforehand are used when
+    # they were made from the same figure numbers and outlet names.
+    for (_, article), ready in zip(articles, prepared, strict=True):
         article_sources, article_figures = by_article[id(article)]
-        article.body_html = article.render_body(article_figures)
-        outlet_names = " ".join(source.outlet.name for source in article_sources)
-        text = " ".join(
-            [article.title, article.short_title, article.summary, rendering.plain_text(article.body_html), outlet_names]
-        )
-        article.search_text = rendering.normalize_for_search(text)
+        outlet_names = [source.outlet.name for source in article_sources]
+        if ready and ready.numbers == [f.number for f in article_figures] and ready.outlets == outlet_names:
+            fields = ready.fields
+        else:
+            fields = derived_fields(article, article_figures, outlet_names)
+        for name, value in fields.items():
+            setattr(article, name, value)
     Article.objects.bulk_create([article for _, article in articles])
     Source.objects.bulk_create(sources)  # their article now has a primary key
     Figure.objects.bulk_create(figures)  # no image yet, so Figure.save() has nothing to validate
     ArticleRegion.objects.bulk_create(tags)
-    issue.renumber_figures()
     return LoadResult(issue=issue, new_regions=regions.created, replaced=old is not None, notes=result_notes)
+
+
+def derived_fields(article, figures, outlet_names):
+    """What ``Article.refresh_derived()`` stores, from the rows in hand instead of the database
+    (tests/test_perf_import.py checks that both agree)."""
+    body_html = article.render_body(figures)
+    text = " ".join(
+        [article.title, article.short_title, article.summary, rendering.plain_text(body_html), " ".join(outlet_names)]
+    )
+    return {"body_html": body_html, "search_text": rendering.normalize_for_search(text)}
+
+
+@dataclass
+class PreparedArticle:
+    slug: str  # before the issue's own articles make it unique
+    numbers: list  # the figure numbers and outlet names the fields were computed with
+    outlets: list
+    fields: dict
+
+
+def prepare(data):
+    """Each article's slug and stored texts, computed without the database, so that it can be done
+    while the previous file is written. It assumes figures numbered in file order (the print order
+    when the sections' regions are in order) and outlets named as ``normalize_outlet_name()`` names
+    them; ``_load`` checks both and computes again what was made from other values."""
+    prepared, number = [], 0
+    for item in data.articles():
+        article = _article(item)
+        figures = [Figure(caption=f.caption, position=i, number=number + i) for i, f in enumerate(item.figures, 1)]
+        number += len(figures)
+        outlets = [normalize_outlet_name(source.outlet) for source in item.sources]
+        numbers = [figure.number for figure in figures]
+        fields = derived_fields(article, figures, outlets)
+        prepared.append(PreparedArticle(_base_slug(item.title), numbers, outlets, fields))
+    return prepared
+
+
+def _article(item, **fields):
+    short_title = item.toc_title if item.toc_title and item.toc_title != item.title else ""
+    return Article(title=item.title, short_title=short_title, body=item.body_markdown, **fields)
+
+
+def _base_slug(title):
+    return pinyin_slug(title, separator="-", max_length=70) or "article"
+
+
+def _save_checked(issue):
+    """``full_clean()`` and ``save()`` for the new issue in three round trips instead of eighteen.
+
+    The field rules and ``Issue.clean()`` run in Python as always; the publication was just read or
+    created in this transaction, so its existence is not re-checked. The rules the database keeps
+    (unique numbers, check constraints: a query and two savepoint commands each in ``full_clean``)
+    are left to the INSERT, in a savepoint. When anything fails, the whole ``full_clean()`` runs and
+    raises the ``ValidationError`` it always raised, so bad input gets the same messages as before.
+    """
+    try:
+        issue.full_clean(exclude=["publication"], validate_constraints=False)
+        with transaction.atomic():
+            issue.save()
+    except (ValidationError, IntegrityError):
+        issue.full_clean()
+        raise
+
+
+def _number_figures(articles, by_article):
+    """Figure numbers run through the issue in print order (what ``Issue.renumber_figures()`` gives).
+
+    Print order is the sections' region order, so a section the file places elsewhere moves its
+    figures' numbers too; computed here so that each body is rendered once, with its final captions.
+    """
+    in_print_order = sorted(
+        enumerate(article for _, article in articles),
+        key=lambda pair: (pair[1].section.order, pair[1].section.pk, pair[1].position, pair[0]),
+    )
+    number = 0
+    for _, article in in_print_order:
+        for figure in by_article[id(article)][1]:
+            number += 1
+            figure.number = number
 
 
 def _unique(base, taken):

@@ -26,16 +26,27 @@ def known_lines(publication):
     return (publication.name, publication.subtitle, publication.slogan)
 
 
-def import_bytes(content, name, *, publication_slug=None, dry_run=False, replace=False):
-    """Parse and (unless ``dry_run``) load one file. Never raises for bad input: returns a failed outcome."""
+def import_bytes(content, name, *, publication_slug=None, dry_run=False, replace=False, prepared=None):
+    """Parse and (unless ``dry_run``) load one file. Never raises for bad input: returns a failed outcome.
+
+    ``prepared`` is what a worker made of the file beforehand (ahead.py), used if it still fits.
+    """
     try:
         publication = resolve_publication(publication_slug)
     except ImportFailure as error:
         publication = None
         if publication_slug:
             return FileOutcome(name, "failed", f"{name}：{error.message}")
+    known = known_lines(publication)
+    if prepared is not None and not prepared.fits(content, known):
+        prepared = None
     try:
-        data = parse_bytes(content, name, known_lines=known_lines(publication))
+        if prepared is None:
+            data = parse_bytes(content, name, known_lines=known)
+        elif prepared.failure is not None:
+            raise prepared.failure
+        else:
+            data = prepared.data
         if publication is None and not publication_slug:
             publication = resolve_publication(None, data.publication)
         label = f"{data.year} 年第 {data.number} 期（总第 {data.total_number} 期）"
@@ -45,7 +56,8 @@ def import_bytes(content, name, *, publication_slug=None, dry_run=False, replace
             return FileOutcome(
                 name, "checked", f"{name}：可以导入 {label}，{count} 篇文章（试运行，未写入）", data, data.warnings
             )
-        result = load_issue(data, publication=publication, replace=replace, filename=name)
+        articles = prepared.articles if prepared is not None else None
+        result = load_issue(data, publication=publication, replace=replace, filename=name, prepared=articles)
     except ImportFailure as error:
         if not error.filename:
             error.filename = name

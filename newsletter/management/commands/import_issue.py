@@ -4,7 +4,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletter.importing.runner import FileOutcome, import_bytes
+from newsletter.importing.ahead import Ahead
+from newsletter.importing.loader import resolve_publication
+from newsletter.importing.runner import FileOutcome, import_bytes, known_lines
+from newsletter.importing.schema import ImportFailure
 
 SUFFIXES = {".txt", ".md"}
 
@@ -30,24 +33,23 @@ class Command(BaseCommand):
         for outcome in outcomes:
             report.write(f"✗ {outcome.message}")
         show_progress = len(files) > 1
-        for index, path in enumerate(files, start=1):
-            if show_progress:
-                self._progress(index, len(files), path.name)
-            outcome = import_bytes(
-                path.read_bytes(),
-                path.name if len(files) > 1 else str(path),
-                publication_slug=options["publication"],
-                dry_run=options["dry_run"],
-                replace=options["replace"],
-            )
-            outcomes.append(outcome)
-            if show_progress:
-                self.stderr.write("\r\033[K", ending="")
-            report.write(("✓ " if outcome.ok else "✗ ") + outcome.message)
-            for warning in outcome.warnings:
-                report.write(f"    注意：{warning}")
-            if options["json"] and outcome.data is not None:
-                self.stdout.write(json.dumps(outcome.data.to_json(), ensure_ascii=False))
+        names = [path.name if len(files) > 1 else str(path) for path in files]
+        # One file, or a dry run (parsing only): nothing to overlap with.
+        overlap = len(files) > 1 and not options["dry_run"]
+        with Ahead(list(zip(files, names, strict=True)) if overlap else [], self._known(options, overlap)) as ahead:
+            for index, path in enumerate(files, start=1):
+                if show_progress:
+                    self._progress(index, len(files), path.name)
+                outcome = import_bytes(
+                    path.read_bytes(),
+                    names[index - 1],
+                    publication_slug=options["publication"],
+                    dry_run=options["dry_run"],
+                    replace=options["replace"],
+                    prepared=ahead.prepared(index - 1),
+                )
+                outcomes.append(outcome)
+                self._report(report, outcome, options, show_progress)
 
         imported = sum(1 for o in outcomes if o.status == "imported")
         checked = sum(1 for o in outcomes if o.status == "checked")
@@ -55,6 +57,25 @@ class Command(BaseCommand):
         report.write(f"共 {len(outcomes)} 个文件：导入 {imported}，跳过（试运行）{checked}，失败 {failed}。")
         if failed:
             raise CommandError(f"{failed} 个文件导入失败。")
+
+    def _report(self, report, outcome, options, show_progress):
+        if show_progress:
+            self.stderr.write("\r\033[K", ending="")
+        report.write(("✓ " if outcome.ok else "✗ ") + outcome.message)
+        for warning in outcome.warnings:
+            report.write(f"    注意：{warning}")
+        if options["json"] and outcome.data is not None:
+            self.stdout.write(json.dumps(outcome.data.to_json(), ensure_ascii=False))
+
+    def _known(self, options, overlap):
+        # The publication lines files are parsed with, as import_bytes will find them (a file that
+        # changes the publication makes the next ones be parsed again, in import_bytes).
+        if not overlap:
+            return ()
+        try:
+            return known_lines(resolve_publication(options["publication"]))
+        except ImportFailure:
+            return known_lines(None)
 
     def _collect(self, paths):
         files, missing = [], []
