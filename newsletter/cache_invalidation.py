@@ -3,14 +3,14 @@
 from django.db.models.signals import post_delete, post_save
 
 from . import cache
-from .signals import public_content_changed
+from .signals import is_new_draft, public_content_changed
 
 
 def _on_change(sender, instance=None, created=False, **kwargs):
     from .models import Issue
 
-    if created and sender is Issue and instance.status == Issue.Status.DRAFT:
-        return  # a new draft (an import writes one per file) is on no public page
+    if is_new_draft(sender, instance, created):
+        return
     cache.bump_now_and_on_commit(f"{sender.__name__} changed", schedule_may_change=sender is Issue)
 
 

@@ -32,6 +32,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.dateparse import parse_datetime
 
 from . import cache
+from .signals import is_new_draft
 
 logger = logging.getLogger(__name__)
 
@@ -83,13 +84,14 @@ def current(issue):
     return rendition if rendition.stamp == stamp() else None
 
 
-def refresh(issue_ids):
-    """Render and store the renditions of these issues (a few queries per ``BATCH`` issues)."""
+def refresh(issue_ids, publication_ids=()):
+    """Render and store the renditions of these issues (a few queries per ``BATCH`` issues), then the
+    pagers of their publications and of ``publication_ids``."""
     from .models import Issue, IssueRendition
 
     ids = sorted(set(issue_ids))
     fields = ["stamp", "html", "description", "image", "publisher", "rendered_at"]
-    publications = set()
+    publications = set(publication_ids)
     for start in range(0, len(ids), BATCH):
         issues = Issue.objects.filter(pk__in=ids[start : start + BATCH]).with_contents()
         rows = [IssueRendition(issue=issue, **render(issue)) for issue in issues]
@@ -197,8 +199,7 @@ def _flush():
         return
     _queued.ids, _queued.publications = set(), set()
     try:
-        refresh(ids)
-        refresh_pagers(publications)
+        refresh(ids, publications)
     except Exception:
         # A page that cannot be pre-rendered is still served: live, from its rows.
         logger.exception("期刊页面预生成失败：%s", sorted(ids))
@@ -267,7 +268,7 @@ def connect():
         def on_change(sender, instance, raw=False, created=False, affected=affected, **kwargs):
             # raw: fixtures being loaded, the rows they point at may not exist yet. A new draft (an
             # import writes one per file) is served by no page: it is rendered when it goes out.
-            if not raw and not (created and sender is Issue and instance.status == Issue.Status.DRAFT):
+            if not raw and not is_new_draft(sender, instance, created):
                 queue_issues(list(affected(instance)))
 
         uid = f"issue-renditions-{model._meta.label_lower}"

@@ -9,3 +9,11 @@ from django.dispatch import Signal
 
 # Arguments: issue, reason ("publish", "withdraw", "correction", "schedule_due", "region_change" …)
 public_content_changed = Signal()
+
+
+def is_new_draft(sender, instance, created):
+    """A just-created draft issue is on no public page (an import writes one per file): listeners
+    that keep public pages fresh skip its ``post_save``. Its rows get there when it goes out."""
+    from .models import Issue
+
+    return created and sender is Issue and instance.status == Issue.Status.DRAFT
