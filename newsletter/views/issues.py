@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .. import renditions
-from ..models import Figure, Issue
+from ..models import Figure, Issue, IssueRendition
 from ..models.issue import contents_prefetches
 from . import seo
 from .base import PublicPageMixin
@@ -119,16 +119,22 @@ class IssueDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         issue = self.object
-        self.rendition = renditions.current(issue) if self.serve_renditions else None
-        context = {"print_view": self.request.GET.get("print") == "1"}
-        if self.rendition is not None:
-            context["issue_body"] = mark_safe(self.rendition.html)  # noqa: S308 — rendered by our templates
-            context["previous_issue"], context["next_issue"] = renditions.neighbours(self.rendition)
+        stored = renditions.current(issue) if self.serve_renditions else None
+        if stored is not None:
+            self.rendition = stored
+            previous, following = renditions.neighbours(stored)
         else:
+            # What would be stored, built from the rows now: both ways give the same page.
             prefetch_related_objects([issue], *contents_prefetches())
-            context["sections"] = issue.sections()
-            context["previous_issue"], context["next_issue"] = self.neighbours_from_rows(issue)
-        return super().get_context_data(**context, **kwargs)
+            self.rendition = IssueRendition(issue=issue, **renditions.render(issue))
+            previous, following = self.neighbours_from_rows(issue)
+        return super().get_context_data(
+            issue_body=mark_safe(self.rendition.html),  # noqa: S308 — rendered by our templates
+            previous_issue=previous,
+            next_issue=following,
+            print_view=self.request.GET.get("print") == "1",
+            **kwargs,
+        )
 
     def neighbours_from_rows(self, issue):
         if not hasattr(issue, "previous_issue_key"):  # previews load them with the issue
@@ -139,19 +145,13 @@ class IssueDetailView(PublicPageMixin, DetailView):
         return neighbour(issue.previous_issue_key), neighbour(issue.next_issue_key)
 
     def get_page_meta(self, context):
-        issue = self.object
-        publisher = None
-        if self.rendition is not None:
-            description, publisher = self.rendition.description, self.rendition.publisher
-            image = Figure.image.field.storage.url(self.rendition.image) if self.rendition.image else None
-        else:
-            description = renditions.issue_description(issue)
-            image = next((f.image.url for a in issue.articles_in_order() for f in a.figures.all() if f.image), None)
+        issue, rendition = self.object, self.rendition
+        image = Figure.image.field.storage.url(rendition.image) if rendition.image else None
         return seo.page_meta(
             self.request,
             title=f"{issue.publication.name} {issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期）",
-            description=description,
+            description=rendition.description,
             path=issue.get_absolute_url(),
             image=image,
-            data=seo.issue_data(self.request, issue, publisher),
+            data=seo.issue_data(self.request, issue, rendition.publisher),
         )
