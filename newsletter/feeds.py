@@ -8,7 +8,6 @@ Feed readers are unforgiving, so every feed here:
 - answers conditional GET (ETag, Last-Modified) with 304 and an empty body.
 """
 
-import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -29,6 +28,7 @@ from django.views.generic import TemplateView
 
 from . import rendering
 from .feed_generators import EMPTY_FEED_DATE, AtomFeed, RssFeed
+from .http import content_etag
 from .models import Article, ArticleTopic, Issue, IssueCredit, Publication, Source, Topic
 from .views.search import region_choices
 
@@ -110,7 +110,7 @@ class PublicFeed(Feed):
         response = HttpResponse(content_type=feed.content_type)
         feed.write(response, "utf-8")
         # The ETag is the body's hash: any visible change (a correction, a withdrawal) changes it.
-        etag = f'"{hashlib.sha256(response.content).hexdigest()[:40]}"'
+        etag = content_etag(response.content)
         changed = public_content_changed_at()
         last_modified = int(max(feed.latest_post_date(), changed or EMPTY_FEED_DATE).timestamp())
         response.headers["ETag"] = etag

@@ -16,10 +16,11 @@ import hashlib
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from . import cache as page_cache_module
+from .http import set_etag
 
 EXCLUDED_PREFIXES = ("/admin/", "/preview/", "/media/", "/static/", "/__")
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
@@ -78,8 +79,7 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if request.method != "GET" or not _cacheable_response(response):
             return response
-        if not response.has_header("ETag"):
-            set_response_etag(response)
+        set_etag(response)
         headers = tuple((name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS)
         cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
         response.headers["X-Page-Cache"] = "miss"

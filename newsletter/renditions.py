@@ -24,6 +24,7 @@ What keeps it right:
 
 import functools
 import hashlib
+import json
 import logging
 import threading
 
@@ -38,8 +39,10 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE_NAMES = ("newsletter/_issue_body.html", "newsletter/_masthead.html")
 # Raise when Python code changes what a rendition holds (say, Article.source_line or the description).
-FORMAT = "1"
+FORMAT = "2"
 BATCH = 50
+# The fields a request reads to serve a stored rendition (the rest is for the editors and for refresh).
+SERVED_FIELDS = ("stamp", "html", "title", "description", "image", "structured_data", "pager")
 
 _queued = threading.local()
 
@@ -59,17 +62,25 @@ def issue_description(issue):
     return f"{lead}：{issue.theme + '。' if issue.theme else ''}{titles}"
 
 
+def issue_title(issue):
+    return f"{issue.publication.name} {issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期）"
+
+
 def render(issue):
     """The rendition's fields for an issue loaded with ``Issue.objects.with_contents()``."""
+    from .views import seo
+
     sections = issue.sections()
     articles = [article for _, group in sections for article in group]
     image = next((f.image.name for a in articles for f in a.figures.all() if f.image), "")
+    publisher = next(iter(issue.publication.host_names()), "")
     return {
         "stamp": stamp(),
         "html": render_to_string("newsletter/_issue_body.html", {"issue": issue, "sections": sections}),
-        "description": issue_description(issue),
+        "title": issue_title(issue),
+        "description": seo.describe(issue_description(issue)),
         "image": image,
-        "publisher": next(iter(issue.publication.host_names()), ""),
+        "structured_data": json.dumps(seo.issue_data(issue, publisher), ensure_ascii=False, default=str),
     }
 
 
@@ -90,7 +101,7 @@ def refresh(issue_ids, publication_ids=()):
     from .models import Issue, IssueRendition
 
     ids = sorted(set(issue_ids))
-    fields = ["stamp", "html", "description", "image", "publisher", "rendered_at"]
+    fields = ["stamp", "html", "title", "description", "image", "structured_data", "rendered_at"]
     publications = set(publication_ids)
     for start in range(0, len(ids), BATCH):
         issues = Issue.objects.filter(pk__in=ids[start : start + BATCH]).with_contents()

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
-from django.urls import reverse
 from django.utils import timezone
 
+from .. import links
 from .publication import Editor, Publication
 
 
@@ -162,7 +162,7 @@ class Issue(models.Model):
         return f"{self.publication.name} {self.label}"
 
     def get_absolute_url(self):
-        return reverse("newsletter:issue_detail", kwargs={"year": self.year, "number": self.number})
+        return links.reverse("newsletter:issue_detail", year=self.year, number=self.number)
 
     @property
     def label(self):

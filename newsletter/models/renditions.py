@@ -21,9 +21,14 @@ class IssueRendition(models.Model):
         "模板指纹", max_length=64, help_text="生成这份页面的模板和代码的指纹；与当前不同时页面改为实时生成。"
     )
     html = models.TextField("期刊正文 HTML")
+    title = models.CharField("页面标题", max_length=300, blank=True)
     description = models.TextField("页面摘要", blank=True)
     image = models.CharField("页面配图", max_length=255, blank=True, help_text="本期第一张图片在存储中的名称。")
-    publisher = models.CharField("出版者", max_length=200, blank=True, help_text="第一家主办单位，用于结构化数据。")
+    # Text, not JSONField: PostgreSQL's jsonb reorders keys, and the page must read the same
+    # whether it is served from here or rendered live.
+    structured_data = models.TextField(
+        "结构化数据", blank=True, help_text="schema.org JSON-LD，地址为站内路径，访问时补全为绝对地址。"
+    )
     pager = models.JSONField(
         "前后期",
         default=dict,

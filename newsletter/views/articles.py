@@ -109,7 +109,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             path=article.get_absolute_url(),
             og_type="article",
             image=image,
-            data=seo.article_data(self.request, article, image),
+            data=seo.article_data(article, image),
         )
 
 

@@ -1,11 +1,13 @@
 """Home, the issue archive and the issue page (laid out like the print edition)."""
 
+import json
+
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .. import renditions
+from .. import links, renditions
 from ..models import Figure, Issue, IssueRendition
 from ..models.issue import contents_prefetches
 from . import seo
@@ -101,34 +103,42 @@ class IssueYearView(IssueArchiveView):
 class IssueDetailView(PublicPageMixin, DetailView):
     """One issue as the print edition presents it. ``?print=1`` gives the print layout on screen.
 
-    The cover and articles come from the issue's rendition (newsletter/renditions.py) when it is
-    current: the page is then one query. Otherwise, and always for previews, they are rendered from
-    the rows. Previews subclass this and override ``get_queryset`` to show an issue that is not public yet.
+    The cover, articles and metadata come from the issue's rendition (newsletter/renditions.py)
+    when it is current: the page is then one query that reads only what the page shows. Otherwise,
+    and always for previews, they are rendered from the rows. Previews subclass this and override
+    ``get_queryset`` to show an issue that is not public yet.
     """
 
     context_object_name = "issue"
     template_name = "newsletter/issue_detail.html"
     serve_renditions = True
+    # What a stored rendition leaves to the issue row: its address and its print PDF.
+    queryset = Issue.objects.select_related("rendition").only(
+        "year", "number", "pdf", *(f"rendition__{name}" for name in renditions.SERVED_FIELDS)
+    )
 
     def get_queryset(self):
-        return Issue.objects.published().select_related("publication", "rendition")
+        return super().get_queryset().published()
 
     def get_object(self, queryset=None):
         queryset = queryset if queryset is not None else self.get_queryset()
         return get_object_or_404(queryset, year=self.kwargs["year"], number=self.kwargs["number"])
 
     def get_context_data(self, **kwargs):
-        issue = self.object
-        stored = renditions.current(issue) if self.serve_renditions else None
+        stored = renditions.current(self.object) if self.serve_renditions else None
         if stored is not None:
             self.rendition = stored
             previous, following = renditions.neighbours(stored)
         else:
             # What would be stored, built from the rows now: both ways give the same page.
-            prefetch_related_objects([issue], *contents_prefetches())
+            self.object = issue = self.with_contents(self.object)
             self.rendition = IssueRendition(issue=issue, **renditions.render(issue))
-            previous, following = self.neighbours_from_rows(issue)
+            previous, following = neighbour(issue.previous_issue_key), neighbour(issue.next_issue_key)
+        self.issue_url = self.object.get_absolute_url()
         return super().get_context_data(
+            issue=self.object,
+            issue_url=self.issue_url,
+            year_url=links.reverse("newsletter:issue_year", year=self.object.year),
             issue_body=mark_safe(self.rendition.html),  # noqa: S308 — rendered by our templates
             previous_issue=previous,
             next_issue=following,
@@ -136,22 +146,28 @@ class IssueDetailView(PublicPageMixin, DetailView):
             **kwargs,
         )
 
-    def neighbours_from_rows(self, issue):
+    def with_contents(self, issue):
+        """The issue with everything its page shows. An issue loaded for its stored rendition has
+        only a few fields: it is loaded again, whole (one query more, only when the rendition is stale)."""
+        if issue.get_deferred_fields():
+            queryset = issue_page_queryset().with_neighbours()
+            return queryset.get(pk=issue.pk)
+        prefetch_related_objects([issue], *contents_prefetches())
         if not hasattr(issue, "previous_issue_key"):  # previews load them with the issue
             keys = Issue.objects.filter(pk=issue.pk).with_neighbours()
             issue.previous_issue_key, issue.next_issue_key = keys.values_list(
                 "previous_issue_key", "next_issue_key"
             ).get()
-        return neighbour(issue.previous_issue_key), neighbour(issue.next_issue_key)
+        return issue
 
     def get_page_meta(self, context):
-        issue, rendition = self.object, self.rendition
+        rendition = self.rendition
         image = Figure.image.field.storage.url(rendition.image) if rendition.image else None
         return seo.page_meta(
             self.request,
-            title=f"{issue.publication.name} {issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期）",
+            title=rendition.title,
             description=rendition.description,
-            path=issue.get_absolute_url(),
+            path=self.issue_url,
             image=image,
-            data=seo.issue_data(self.request, issue, rendition.publisher),
+            data=json.loads(rendition.structured_data) if rendition.structured_data else None,
         )

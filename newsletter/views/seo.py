@@ -18,6 +18,7 @@ SITE_DESCRIPTION = (
     "按地区栏目摘编各地政策创新报道。"
 )
 DESCRIPTION_LENGTH = 120
+URL_KEYS = frozenset({"url", "mainEntityOfPage", "image"})
 
 # The same escapes as Django's json_script: inside <script> a "</script>" or "<!--" in an article
 # title must not end the element, so <, > and & become \u escapes (still valid JSON).
@@ -31,11 +32,34 @@ def json_ld(data):
 
 
 def describe(text, length=DESCRIPTION_LENGTH):
-    return Truncator(" ".join((text or "").split())).chars(length)
+    text = " ".join((text or "").split())
+    # Truncator walks every character; a text that already fits (most stored summaries) needs none of it.
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def absolute(request, path):
     return request.build_absolute_uri(path)
+
+
+def absolute_urls(request, data):
+    """Structured data whose addresses ("url", "image"…) that are site paths ("/issues/…") become
+    absolute URLs of this request's host. Other values are left alone, whatever they start with.
+
+    Structured data is built with paths so that it can be stored (an issue's rendition) and served
+    on whatever host the request came to.
+    """
+    if isinstance(data, list):
+        return [absolute_urls(request, value) for value in data]
+    if not isinstance(data, dict):
+        return data
+    return {
+        key: (
+            absolute(request, value)
+            if key in URL_KEYS and isinstance(value, str) and value.startswith("/") and not value.startswith("//")
+            else absolute_urls(request, value)
+        )
+        for key, value in data.items()
+    }
 
 
 def page_meta(request, *, title, description="", path=None, og_type="website", image=None, data=None, noindex=False):
@@ -47,7 +71,7 @@ def page_meta(request, *, title, description="", path=None, og_type="website", i
         "canonical": canonical,
         "og_type": og_type,
         "image": absolute(request, image) if image else "",
-        "json_ld": json_ld(data) if data else "",
+        "json_ld": json_ld(absolute_urls(request, data)) if data else "",
         "noindex": noindex,
     }
 
@@ -60,40 +84,43 @@ def publisher_data(publication=None, name=None):
     return {"@type": "Organization", "name": name or "天津滨海综合发展研究院"}
 
 
-def periodical_data(request, publication, publisher=None):
+def periodical_data(publication, publisher=None):
     return {
         "@type": "Periodical",
         "name": f"{publication.name} · {publication.subtitle}" if publication.subtitle else publication.name,
-        "url": absolute(request, reverse("newsletter:home")),
+        "url": reverse("newsletter:home"),
         "inLanguage": "zh-CN",
         "publisher": publisher_data(publication, publisher),
     }
 
 
-def issue_data(request, issue, publisher=None):
+def issue_data(issue, publisher=None):
+    """The issue page's structured data (site paths: ``page_meta`` makes them absolute)."""
     data = {
         "@context": "https://schema.org",
         "@type": "PublicationIssue",
         "name": issue.feed_title,
         "issueNumber": str(issue.number),
         "datePublished": issue.issue_date.isoformat(),
-        "url": absolute(request, issue.get_absolute_url()),
+        "url": issue.get_absolute_url(),
         "inLanguage": "zh-CN",
-        "isPartOf": periodical_data(request, issue.publication, publisher),
+        "isPartOf": periodical_data(issue.publication, publisher),
     }
     if issue.corrected_at:
         data["dateModified"] = issue.corrected_at.isoformat()
     return data
 
 
-def article_data(request, article, image=None):
+def article_data(article, image=None):
+    """The article page's structured data (site paths: ``page_meta`` makes them absolute)."""
     issue = article.issue
+    url = article.get_absolute_url()
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": Truncator(article.title).chars(110),
-        "url": absolute(request, article.get_absolute_url()),
-        "mainEntityOfPage": absolute(request, article.get_absolute_url()),
+        "url": url,
+        "mainEntityOfPage": url,
         "datePublished": (issue.published_at or issue.issue_date).isoformat(),
         "dateModified": max(filter(None, [issue.published_at, issue.corrected_at, article.updated_at])).isoformat(),
         "inLanguage": "zh-CN",
@@ -102,7 +129,7 @@ def article_data(request, article, image=None):
             "@type": "PublicationIssue",
             "issueNumber": str(issue.number),
             "name": issue.feed_title,
-            "url": absolute(request, issue.get_absolute_url()),
+            "url": issue.get_absolute_url(),
         },
         "publisher": publisher_data(issue.publication),
     }
@@ -112,7 +139,7 @@ def article_data(request, article, image=None):
     if keywords:
         data["keywords"] = keywords
     if image:
-        data["image"] = absolute(request, image)
+        data["image"] = image
     return data
 
 
