@@ -1,14 +1,18 @@
-"""Links every public page carries in its header, footer, feed discovery and stylesheets, made once per process.
+"""What every public page carries and no request changes, made once per process: the links of its
+header, footer and feed discovery, its stylesheets, and the header and footer themselves.
 
 ``{% url %}`` walks the URL resolver on each use: a dozen times per page for links that never change
 while the process runs (measured with callgrind: ~11% of an uncached issue page's instructions).
 ``{% static %}`` looks the hashed name up in the manifest on each use, the same answer every time.
+The header and footer (templates/_site_header.html, _site_footer.html) show only these links.
 """
 
 import functools
 
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
 
 SITE_LINKS = {
     "home": "newsletter:home",
@@ -31,5 +35,15 @@ def _links(script_prefix):
     return links | {name: static(path) for name, path in STYLESHEETS.items()}
 
 
+@functools.cache
+def _chrome(script_prefix):
+    context = {"site_links": _links(script_prefix)}
+    return {
+        part: mark_safe(render_to_string(f"_site_{part}.html", context).strip())  # noqa: S308 — our templates
+        for part in ("header", "footer")
+    }
+
+
 def site_links(request):
-    return {"site_links": _links(get_script_prefix())}
+    prefix = get_script_prefix()
+    return {"site_links": _links(prefix), "site_chrome": _chrome(prefix)}
