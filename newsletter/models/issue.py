@@ -165,6 +165,11 @@ class Issue(models.Model):
         return links.reverse("newsletter:issue_detail", year=self.year, number=self.number)
 
     @property
+    def short_label(self):
+        """"2024 年第 24 期", as pages and the pager name an issue."""
+        return f"{self.year} 年第 {self.number} 期"
+
+    @property
     def label(self):
         return f"{self.year}年第{self.number}期（总第{self.total_number}期）"
 
