@@ -27,7 +27,9 @@ PER_RESPONSE_POLICY = (
 
 
 class CSPMiddleware(DjangoCSPMiddleware):
-    _built_for = _policy = None
+    # (the settings object it was built from, the header): one attribute, so that a thread never
+    # pairs one policy with another's settings.
+    _memo = (None, None)
 
     def process_response(self, request, response):
         if not self._uses_site_policy(request, response):
@@ -41,9 +43,11 @@ class CSPMiddleware(DjangoCSPMiddleware):
 
     def _site_policy(self):
         configured = getattr(settings, "CONTENT_SECURITY_POLICY", None)
-        if configured is not self._built_for:  # first use, or settings overridden (tests)
-            self._built_for, self._policy = configured, build_policy()
-        return self._policy
+        built_for, policy = self._memo
+        if configured is not built_for or policy is None:  # first use, or settings replaced (tests)
+            policy = build_policy()
+            self._memo = (configured, policy)
+        return policy
 
     @staticmethod
     def _uses_site_policy(request, response):

@@ -1,0 +1,255 @@
+"""Memoized links, the memoized Content-Security-Policy header and absolute addresses in JSON-LD.
+
+Each memo must answer exactly what the work it saves would answer, and follow whatever that answer
+depends on: the script prefix and the URLconf for links, the settings for the CSP header. The tests
+change one of those, and check that the very next answer follows instead of coming stale from memory.
+
+This module is also the URLconf some tests switch to (``override_settings(ROOT_URLCONF=__name__)``):
+the ``newsletter`` namespace at other paths, and small views using django-csp's decorators.
+"""
+
+import pytest
+from csp.constants import NONCE, SELF
+from csp.decorators import csp_exempt, csp_update
+from csp.utils import build_policy
+from django.http import HttpResponse
+from django.test.utils import override_settings
+from django.urls import get_script_prefix, include, path, reverse, set_script_prefix, set_urlconf
+
+from newsletter import links
+from newsletter.models import Issue, Topic
+
+from . import factories
+from .test_html_pages import head_of
+
+HEADER = "Content-Security-Policy"
+
+
+def plain_view(request, **kwargs):
+    return HttpResponse("plain")
+
+
+@csp_update({"img-src": ["https://maps.example"]})
+def map_view(request):
+    return HttpResponse("a page that shows third-party map tiles")
+
+
+@csp_exempt()
+def exempt_view(request):
+    return HttpResponse("a page with no policy at all")
+
+
+def nonce_view(request):
+    return HttpResponse(f'<script nonce="{request.csp_nonce}">/* inline, allowed by its nonce */</script>')
+
+
+# The namespace the site's models link to, at paths the real URLconf does not have.
+newsletter_elsewhere = (
+    [
+        path("archive/<int:year>/no-<int:number>/", plain_view, name="issue_detail"),
+        path("archive/<int:year>/no-<int:number>/<slug:slug>/", plain_view, name="article_detail"),
+        path("topic/<slug:slug>/", plain_view, name="tag_detail"),
+    ],
+    "newsletter",
+)
+
+urlpatterns = [
+    path("elsewhere/", include(newsletter_elsewhere)),
+    path("csp/plain/", plain_view),
+    path("csp/map/", map_view),
+    path("csp/exempt/", exempt_view),
+    path("csp/nonce/", nonce_view),
+]
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    # The page cache stores headers with the page: every response here must come from the middleware.
+    settings.PAGE_CACHE_ENABLED = False
+
+
+# --- links.reverse ---------------------------------------------------------------------------------
+
+LINKS = [
+    ("newsletter:issue_detail", {"year": 2024, "number": 5}, "/issues/2024/5/"),
+    (
+        "newsletter:article_detail",
+        {"year": 2024, "number": 5, "slug": "shang-hai-shu-ju"},
+        "/issues/2024/5/shang-hai-shu-ju/",
+    ),
+    ("newsletter:tag_detail", {"slug": "tan-shi-chang"}, "/tags/tan-shi-chang/"),
+    ("newsletter:issue_year", {"year": 2023}, "/issues/2023/"),
+]
+
+
+@pytest.mark.parametrize(("viewname", "kwargs", "expected"), LINKS, ids=[name for name, _, _ in LINKS])
+def test_memoized_reverse_answers_what_django_reverse_answers(viewname, kwargs, expected):
+    first, again = links.reverse(viewname, **kwargs), links.reverse(viewname, **kwargs)
+    assert first == again == reverse(viewname, kwargs=kwargs) == expected
+
+
+def test_memoized_reverse_tells_apart_the_same_view_with_other_arguments():
+    assert links.reverse("newsletter:issue_detail", year=2024, number=5) == "/issues/2024/5/"
+    assert links.reverse("newsletter:issue_detail", year=2024, number=6) == "/issues/2024/6/"
+    assert links.reverse("newsletter:issue_detail", number=5, year=2025) == "/issues/2025/5/"
+
+
+def test_memoized_reverse_follows_a_changed_script_prefix():
+    issue, topic = Issue(year=2024, number=5), Topic(slug="tan-shi-chang")
+    assert issue.get_absolute_url() == "/issues/2024/5/"  # remembered under the usual prefix
+    assert topic.get_absolute_url() == "/tags/tan-shi-chang/"
+    prefix = get_script_prefix()
+    set_script_prefix("/mirror/")
+    try:
+        assert links.reverse("newsletter:issue_detail", year=2024, number=5) == "/mirror/issues/2024/5/"
+        assert issue.get_absolute_url() == reverse("newsletter:issue_detail", kwargs={"year": 2024, "number": 5})
+        assert topic.get_absolute_url() == "/mirror/tags/tan-shi-chang/"
+    finally:
+        set_script_prefix(prefix)
+    assert issue.get_absolute_url() == "/issues/2024/5/"
+
+
+def test_memoized_reverse_follows_an_overridden_root_urlconf():
+    issue, topic = Issue(year=2024, number=5), Topic(slug="tan-shi-chang")
+    assert issue.get_absolute_url() == "/issues/2024/5/"  # remembered under the site's URLconf
+    with override_settings(ROOT_URLCONF=__name__):
+        assert issue.get_absolute_url() == "/elsewhere/archive/2024/no-5/"
+        assert issue.get_absolute_url() == reverse("newsletter:issue_detail", kwargs={"year": 2024, "number": 5})
+        assert topic.get_absolute_url() == "/elsewhere/topic/tan-shi-chang/"
+        assert (
+            links.reverse("newsletter:article_detail", year=2024, number=5, slug="shang-hai")
+            == "/elsewhere/archive/2024/no-5/shang-hai/"
+        )
+    assert issue.get_absolute_url() == "/issues/2024/5/"
+    assert topic.get_absolute_url() == "/tags/tan-shi-chang/"
+
+
+def test_memoized_reverse_follows_a_urlconf_set_for_one_request():
+    # What a middleware setting request.urlconf does: the URLconf changes for this thread only.
+    assert links.reverse("newsletter:issue_detail", year=2024, number=5) == "/issues/2024/5/"
+    set_urlconf(__name__)
+    try:
+        assert links.reverse("newsletter:issue_detail", year=2024, number=5) == "/elsewhere/archive/2024/no-5/"
+    finally:
+        set_urlconf(None)
+    assert links.reverse("newsletter:issue_detail", year=2024, number=5) == "/issues/2024/5/"
+
+
+# --- Content-Security-Policy -----------------------------------------------------------------------
+
+OTHER_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": [SELF],
+        "img-src": [SELF, "https://images.example"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+
+@pytest.mark.django_db
+def test_a_public_page_carries_the_policy_django_csp_builds_from_the_settings(client):
+    issue = factories.issue()
+    factories.article(issue)
+    for url in ("/", issue.get_absolute_url(), "/issues/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response[HEADER] == build_policy(), url
+    assert "script-src 'self'" in response[HEADER]
+
+
+@pytest.mark.django_db
+def test_a_changed_policy_setting_is_sent_with_the_very_next_response(client):
+    site_policy = client.get("/")[HEADER]  # the middleware has built and kept the site's policy
+    assert site_policy == build_policy()
+    with override_settings(CONTENT_SECURITY_POLICY=OTHER_POLICY):
+        other_policy = build_policy()
+        assert other_policy != site_policy and "https://images.example" in other_policy
+        assert client.get("/")[HEADER] == other_policy
+        assert client.get("/")[HEADER] == other_policy
+    assert client.get("/")[HEADER] == site_policy
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_view_with_csp_update_gets_its_updated_policy_and_the_next_response_does_not(client):
+    site_policy = client.get("/csp/plain/")[HEADER]
+    assert site_policy == build_policy()
+    response = client.get("/csp/map/")
+    assert response[HEADER] == build_policy(update={"img-src": ["https://maps.example"]})
+    assert "https://maps.example" in response[HEADER] and "https://maps.example" not in site_policy
+    assert client.get("/csp/plain/")[HEADER] == site_policy
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_view_with_csp_exempt_gets_no_policy_header(client):
+    assert client.get("/csp/plain/")[HEADER] == build_policy()
+    response = client.get("/csp/exempt/")
+    assert response.status_code == 200
+    assert HEADER not in response
+
+
+def directives(header):
+    """A policy as {directive: sources}: django-csp writes the directives in no fixed order."""
+    return {name: sources for name, *sources in (part.split() for part in header.split(";") if part.strip())}
+
+
+@override_settings(
+    ROOT_URLCONF=__name__,
+    CONTENT_SECURITY_POLICY={"DIRECTIVES": {"default-src": [SELF], "script-src": [SELF, NONCE]}},
+)
+def test_a_view_that_uses_the_nonce_gets_it_in_its_policy(client):
+    without_nonce = {"default-src": ["'self'"], "script-src": ["'self'"]}
+    assert directives(client.get("/csp/plain/")[HEADER]) == without_nonce
+    response = client.get("/csp/nonce/")
+    nonce = response.content.decode().split('nonce="', 1)[1].split('"', 1)[0]
+    assert nonce
+    assert response[HEADER] == build_policy(nonce=nonce)
+    assert directives(response[HEADER]) == {"default-src": ["'self'"], "script-src": ["'self'", f"'nonce-{nonce}'"]}
+    assert directives(client.get("/csp/plain/")[HEADER]) == without_nonce
+
+
+# --- absolute addresses in JSON-LD -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_article_json_ld_has_absolute_addresses_and_keeps_text_that_looks_like_a_path(client):
+    issue = factories.issue(year=2024, number=5, total_number=205)
+    article = factories.article(issue, title="/etc/passwd", summary="/var/log 里的摘要")
+    factories.figure(article)
+    head = head_of(client.get(article.get_absolute_url()))
+    (data,) = head["json_ld"]
+    page = f"http://testserver{article.get_absolute_url()}"
+    assert data["headline"] == "/etc/passwd"
+    assert data["description"] == "/var/log 里的摘要"
+    assert data["url"] == data["mainEntityOfPage"] == head["canonical"] == page
+    assert data["isPartOf"]["url"] == "http://testserver/issues/2024/5/"
+    assert data["image"].startswith("http://testserver/media/figures/")
+    assert head["title"].startswith("/etc/passwd · ")
+
+
+@pytest.mark.django_db
+def test_issue_json_ld_has_absolute_addresses(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        issue = factories.issue(year=2024, number=5, total_number=205)
+        factories.article(issue)
+    head = head_of(client.get(issue.get_absolute_url()))
+    (data,) = head["json_ld"]
+    assert data["url"] == head["canonical"] == "http://testserver/issues/2024/5/"
+    assert data["isPartOf"]["url"] == "http://testserver/"
+    assert data["name"] == "《双周决策观察》2024年第5期（总第205期）"
+
+
+@pytest.mark.django_db
+def test_stored_issue_json_ld_is_made_absolute_for_the_host_the_request_came_to(
+    client, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        issue = factories.issue(year=2024, number=5, total_number=205)
+        factories.article(issue)
+    for host in ("testserver", "localhost", "127.0.0.1"):
+        with django_assert_num_queries(1):  # the stored rendition, not data built for this request
+            response = client.get(issue.get_absolute_url(), HTTP_HOST=host)
+        head = head_of(response)
+        (data,) = head["json_ld"]
+        assert data["url"] == head["canonical"] == head["meta"]["og:url"] == f"http://{host}/issues/2024/5/"
+        assert data["isPartOf"]["url"] == f"http://{host}/"
