@@ -4,7 +4,7 @@ header, footer and feed discovery, its stylesheets, and the header and footer th
 ``{% url %}`` walks the URL resolver on each use: a dozen times per page for links that never change
 while the process runs (measured with callgrind: ~11% of an uncached issue page's instructions).
 ``{% static %}`` looks the hashed name up in the manifest on each use, the same answer every time.
-The header and footer (templates/_site_header.html, _site_footer.html) show only these links.
+The header, footer and feed discovery links (templates/_site_*.html) show only these links.
 """
 
 import functools
@@ -40,7 +40,7 @@ def _chrome(script_prefix):
     context = {"site_links": _links(script_prefix)}
     return {
         part: mark_safe(render_to_string(f"_site_{part}.html", context).strip())  # noqa: S308 — our templates
-        for part in ("header", "footer")
+        for part in ("header", "footer", "feed_links")
     }
 
 
