@@ -150,8 +150,7 @@ class IssueDetailView(PublicPageMixin, DetailView):
         """The issue with everything its page shows. An issue loaded for its stored rendition has
         only a few fields: it is loaded again, whole (one query more, only when the rendition is stale)."""
         if issue.get_deferred_fields():
-            queryset = issue_page_queryset().with_neighbours()
-            return queryset.get(pk=issue.pk)
+            return get_object_or_404(issue_page_queryset().with_neighbours(), pk=issue.pk)
         prefetch_related_objects([issue], *contents_prefetches())
         if not hasattr(issue, "previous_issue_key"):  # previews load them with the issue
             keys = Issue.objects.filter(pk=issue.pk).with_neighbours()
