@@ -1,6 +1,7 @@
 """Every public page is well-formed HTML5 with the metadata readers' tools and search engines need."""
 
 import json
+import re
 
 import html5lib
 import pytest
@@ -160,3 +161,28 @@ def test_drafts_answer_404_with_a_well_formed_page(client):
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 404
     parse(response)
+
+
+def test_every_public_page_carries_the_site_header_footer_and_feed_discovery(client, site):
+    """The header, footer and site feed links are rendered once per process: every page must still
+    show them, and the region and topic pages (and a search narrowed to a region) add their own feeds."""
+    scoped_feeds = {
+        "/regions/hubei/": "/feeds/regions/hubei/",
+        "/regions/shanghai/": "/feeds/regions/shanghai/",
+        "/search/?q=碳市场&region=hubei&year=2024": "/feeds/regions/hubei/",
+        site["first"].topics.get().get_absolute_url(): "/feeds/tags/",
+    }
+    for url in public_urls(site):
+        html = client.get(url).content.decode()
+        header = html[html.index('<header class="site-header">') : html.index("</header>")]
+        for href in ("/", "/issues/", "/regions/", "/search/"):
+            assert f'href="{href}"' in header, (url, href)
+        assert '<footer class="site-footer">' in html and "泰达图书馆档案馆 主办" in html, url
+        head = html[: html.index("</head>")]
+        for feed in ("/feeds/issues/", "/feeds/issues/atom/", "/feeds/articles/", "/feeds/articles/atom/"):
+            link = rf'<link rel="alternate" type="application/(rss|atom)\+xml" title="[^"]+" href="{re.escape(feed)}">'
+            assert re.search(link, head), (url, feed)
+        if url in scoped_feeds:
+            assert f'href="{scoped_feeds[url]}' in head, url
+        else:
+            assert "/feeds/regions/" not in head and "/feeds/tags/" not in head, url

@@ -110,8 +110,7 @@ def test_issue_page_links_previous_and_next_public_issue_only(client, print_issu
     before = f.issue(year=2024, number=23, total_number=297)
     f.issue(year=2025, number=1, total_number=299, status=Issue.Status.DRAFT)
     html = client.get("/issues/2024/24/").content.decode()
-    assert f'href="{before.get_absolute_url()}"' in html
-    assert "上一期" in html
+    assert f'href="{before.get_absolute_url()}">← 上一期：2024 年第 23 期</a>' in html
     assert "下一期" not in html
 
 
