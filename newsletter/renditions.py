@@ -160,8 +160,16 @@ def refresh_pagers(publication_ids):
         IssueRendition.objects.bulk_update(changed, ["pager"], batch_size=200)
 
 
+def pager_link(year, number):
+    """What the pager shows of a neighbouring issue: a plain dict, which templates read at the first
+    try (a model instance would be built and looked up by attribute after a failed item lookup)."""
+    from .models import Issue
+
+    return {"url": Issue.url_for(year, number), "label": Issue.short_label_for(year, number)}
+
+
 def neighbours(rendition):
-    """(previous, next) public issue for the pager, as unsaved ``Issue`` objects, or None."""
+    """(previous, next) public issue for the pager, as ``pager_link`` dicts, or None."""
     return _first_public(rendition.pager.get("previous", [])), _first_public(rendition.pager.get("next", []))
 
 
@@ -170,11 +178,8 @@ def _first_public(candidates):
 
     for candidate in candidates:
         published_at = parse_datetime(candidate["published_at"]) if candidate["published_at"] else None
-        issue = Issue(
-            year=candidate["year"], number=candidate["number"], status=candidate["status"], published_at=published_at
-        )
-        if issue.is_public:
-            return issue
+        if Issue.is_public_state(candidate["status"], published_at):
+            return pager_link(candidate["year"], candidate["number"])
     return None
 
 

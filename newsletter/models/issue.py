@@ -162,12 +162,21 @@ class Issue(models.Model):
         return f"{self.publication.name} {self.label}"
 
     def get_absolute_url(self):
-        return links.reverse("newsletter:issue_detail", year=self.year, number=self.number)
+        return self.url_for(self.year, self.number)
+
+    @staticmethod
+    def url_for(year, number):
+        """The issue page's address from its numbering alone (the pager has no Issue to ask)."""
+        return links.reverse("newsletter:issue_detail", year=year, number=number)
 
     @property
     def short_label(self):
-        """"2024 年第 24 期", as pages and the pager name an issue."""
-        return f"{self.year} 年第 {self.number} 期"
+        return self.short_label_for(self.year, self.number)
+
+    @staticmethod
+    def short_label_for(year, number):
+        """ "2024 年第 24 期", as pages and the pager name an issue."""
+        return f"{year} 年第 {number} 期"
 
     @property
     def label(self):
@@ -192,13 +201,14 @@ class Issue(models.Model):
 
     @property
     def is_public(self):
-        if self.status == self.Status.PUBLISHED:
+        return self.is_public_state(self.status, self.published_at)
+
+    @classmethod
+    def is_public_state(cls, status, published_at):
+        """``published_q()`` for one issue's status and publication time, at this moment."""
+        if status == cls.Status.PUBLISHED:
             return True
-        return (
-            self.status == self.Status.SCHEDULED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return status == cls.Status.SCHEDULED and published_at is not None and published_at <= timezone.now()
 
     def editors(self):
         return [c.editor for c in self.credits.all() if c.role == IssueCredit.Role.EDITOR]

@@ -20,8 +20,8 @@ def issue_page_queryset(with_bodies=True):
 
 
 def neighbour(key):
-    """The pager's issue from a ``with_neighbours()`` key: enough of it for its URL and label."""
-    return Issue(year=key["year"], number=key["number"]) if key else None
+    """The pager's link from a ``with_neighbours()`` key."""
+    return renditions.pager_link(key["year"], key["number"]) if key else None
 
 
 class HomeView(PublicPageMixin, TemplateView):
