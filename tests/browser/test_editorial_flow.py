@@ -160,7 +160,9 @@ def test_issue_goes_from_editor_to_reader_through_review_in_the_browser(login, n
     expect(reader.locator("h1")).to_contain_text(FIRST_TITLE)
     figure = reader.locator("figure img")
     expect(figure).to_have_attribute("alt", "柱状图：四个季度的帮办办件量")
-    assert figure.evaluate("img => img.complete && img.naturalWidth") == 320
+    # decode() waits for the picture to arrive (and rejects a broken one): reading img.complete at once
+    # raced the download and failed a CI run while the image was still loading.
+    assert figure.evaluate("img => img.decode().then(() => img.naturalWidth)") == 320
     reader.goto(issue.get_absolute_url())
     expect(reader.locator("main")).to_contain_text(FIX)
 
