@@ -63,7 +63,7 @@ def issue_description(issue):
 
 
 def issue_title(issue):
-    return f"{issue.publication.name} {issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期）"
+    return f"{issue.publication.name} {issue.short_label}（总第 {issue.total_number} 期）"
 
 
 def render(issue):
