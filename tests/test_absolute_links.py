@@ -103,15 +103,11 @@ def test_make_run_on_another_port_gives_the_server_a_site_url_on_that_port():
     assert site_url_under_make_run(PORT, SITE_URL="https://zhoukan.example.org") == "https://zhoukan.example.org"
 
 
-def test_bootstrap_prints_the_address_make_run_serves(make_run_site_url):
+def test_bootstrap_prints_the_address_make_run_serves(make_run_site_url, monkeypatch):
+    monkeypatch.delenv("PORT", raising=False)  # the address comes from settings, whatever the shell says
     out = io.StringIO()
-    env_port = os.environ.pop("PORT", None)  # the address comes from settings, whatever the shell says
-    try:
-        with override_settings(SITE_URL=make_run_site_url):
-            call_command("bootstrap", stdout=out)
-    finally:
-        if env_port is not None:
-            os.environ["PORT"] = env_port
+    with override_settings(SITE_URL=make_run_site_url):
+        call_command("bootstrap", stdout=out)
     assert f"{SITE}/admin/" in out.getvalue()
     assert ":8000" not in out.getvalue()
 
@@ -179,9 +175,7 @@ def test_the_wechat_html_of_an_article_links_its_page_on_the_host_the_editor_ask
 
 
 @pytest.mark.django_db(transaction=True)
-def test_workflow_emails_link_the_site_url_make_run_sets_even_when_sent_from_another_host(
-    make_run_site_url, client
-):
+def test_workflow_emails_link_the_site_url_make_run_sets_even_when_sent_from_another_host(make_run_site_url, client):
     editor = role_user("editor", roles.EDITOR)
     reviewer = role_user("reviewer", roles.REVIEWER)
     chief = role_user("chief", roles.CHIEF)
