@@ -21,5 +21,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"已创建管理员账号：admin / {password}"))
         else:
             self.stdout.write("管理员账号已存在（如忘记密码：python manage.py changepassword admin）。")
-        # SITE_URL: `make run` sets it from PORT, docker compose or a deployment to their public address.
+        # SITE_URL, not PORT: `make run` sets it from PORT, a deployment to its public address.
         self.stdout.write(f"后台：{absolute_url(reverse('admin:index'))}   网站：{absolute_url('/')}")
