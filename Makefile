@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
+# Links made outside a request (e-mail, the PDF's QR code) point here; an address already set is kept.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test test-browser lint install migrate demo clean bench load
 
@@ -19,8 +21,8 @@ migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
 run: migrate
-	DEBUG=1 PORT=$(PORT) $(PY) manage.py bootstrap
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 SITE_URL='$(SITE_URL)' $(PY) manage.py bootstrap
+	DEBUG=1 SITE_URL='$(SITE_URL)' $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -9,12 +9,12 @@ The person who made the move is not emailed about it.
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 
 from . import roles
+from .absolute_urls import absolute_url
 from .models import Article, Issue, IssueEvent
 from .workflow import ACTION_LABELS
 
@@ -68,7 +68,8 @@ def recipients_for(event):
 def _body(event):
     issue = event.issue
     actor = (event.actor.get_full_name() or event.actor.username) if event.actor else "系统"
-    admin_url = settings.SITE_URL.rstrip("/") + reverse("admin:newsletter_issue_change", args=[issue.pk])
+    # Sent after the commit to people who are not on this request: the public address, not its host.
+    admin_url = absolute_url(reverse("admin:newsletter_issue_change", args=[issue.pk]))
     lines = [
         f"{issue}",
         f"操作：{ACTION_LABELS.get(event.action, event.action)}",
@@ -78,7 +79,7 @@ def _body(event):
     if event.comment:
         lines.append(f"意见：{event.comment}")
     if event.action in ("publish", "publish_due"):
-        lines.append("公开页面：" + settings.SITE_URL.rstrip("/") + issue.get_absolute_url())
+        lines.append("公开页面：" + absolute_url(issue.get_absolute_url()))
     lines += ["", f"在后台查看：{admin_url}"]
     return "\n".join(lines)
 

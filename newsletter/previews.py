@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from . import absolute_urls
 from .models import Issue, PreviewLink
 from .views import IssueDetailView
 
@@ -40,8 +41,8 @@ def url_for(link):
     return reverse("preview:issue", kwargs={"token": token_for(link)})
 
 
-def absolute_url_for(link):
-    return settings.SITE_URL.rstrip("/") + url_for(link)
+def absolute_url_for(link, request=None):
+    return absolute_urls.absolute_url(url_for(link), request)
 
 
 def revoke(link):

@@ -19,7 +19,7 @@ def _require(request, permission):
 def issue_wechat_view(request, pk):
     _require(request, "newsletter.view_issue")
     issue = get_object_or_404(pdf.print_queryset(), pk=pk)
-    result = wechat.build_issue(issue)
+    result = wechat.build_issue(issue, request)
     return _render(request, issue, result, reverse("admin:newsletter_issue_change", args=[issue.pk]), "期刊")
 
 
@@ -33,7 +33,7 @@ def article_wechat_view(request, pk):
         ),
         pk=pk,
     )
-    result = wechat.build_article(article)
+    result = wechat.build_article(article, request)
     return _render(request, article, result, reverse("admin:newsletter_article_change", args=[article.pk]), "文章")
 
 

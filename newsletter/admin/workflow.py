@@ -82,7 +82,7 @@ def create_preview_link_view(model_admin, request, object_id):
         raise PermissionDenied
     link = previews.create_link(issue, request.user)
     expires = timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M")
-    messages.success(request, f"已创建预览链接（{expires} 前有效）：{previews.absolute_url_for(link)}")
+    messages.success(request, f"已创建预览链接（{expires} 前有效）：{previews.absolute_url_for(link, request)}")
     return redirect(_change_url(issue) + "#preview-links")
 
 
@@ -117,7 +117,7 @@ def workflow_context(request, issue):
             {
                 "link": link,
                 "active": previews.is_active(link, now),
-                "url": previews.absolute_url_for(link),
+                "url": previews.absolute_url_for(link, request),
                 "revoke_url": reverse("admin:newsletter_issue_preview_link_revoke", args=[issue.pk, link.pk]),
             }
         )

@@ -1,11 +1,12 @@
 """The QR code on the back page: it opens the issue's web edition."""
 
-from django.conf import settings
+from ..absolute_urls import absolute_url
 
 
 def issue_web_url(issue):
-    """The issue's absolute public URL, built outside any request from settings.SITE_URL."""
-    return settings.SITE_URL + issue.get_absolute_url()
+    """The issue's public URL at SITE_URL, never the host of a request: the PDF is made after a commit,
+    outside any request, and even the staff preview is a print artefact read later by someone else."""
+    return absolute_url(issue.get_absolute_url())
 
 
 def qr_svg_data_uri(url):

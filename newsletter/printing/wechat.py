@@ -5,6 +5,7 @@ The WeChat editor keeps only inline styles, drops classes, ``<style>`` and ``<sc
 outside mp.weixin.qq.com. So we render our own template with classes, inline its CSS with
 css-inline, then rewrite the tree: ``section``/``p`` only, no classes or ids, filtered styles,
 links as numbered 参考资料 footnotes, images by absolute URL (the editor must upload them).
+Those URLs are on the host the editor is using (``absolute_urls``), where the figures can be opened.
 """
 
 import html as html_lib
@@ -13,11 +14,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from .. import rendering
-from . import qr
+from ..absolute_urls import absolute_url, site_url
 
 WECHAT_CHAR_LIMIT = 20_000
 WECHAT_LINK_HOSTS = {"mp.weixin.qq.com"}
@@ -58,8 +58,9 @@ class WechatArticle:
     warnings: list = field(default_factory=list)
 
 
-def build_issue(issue):
-    """The whole issue as one WeChat article. ``issue`` should come from ``pdf.print_queryset()``."""
+def build_issue(issue, request=None):
+    """The whole issue as one WeChat article. ``issue`` should come from ``pdf.print_queryset()``;
+    ``request`` (the admin page's) gives links and figures its host, else SITE_URL."""
     sections = issue.sections()
     fragment = render_to_string(
         "newsletter/print/wechat.html",
@@ -68,14 +69,14 @@ def build_issue(issue):
             "publication": issue.publication,
             "sections": sections,
             "whole_issue": True,
-            "web_url": qr.issue_web_url(issue),
+            "web_url": absolute_url(issue.get_absolute_url(), request),
         },
     )
     parts = [(a.title, _article_chars(a)) for _, articles in sections for a in articles]
-    return _finish(f"{issue.publication.title}{issue.year}年第{issue.number}期", fragment, parts)
+    return _finish(f"{issue.publication.title}{issue.year}年第{issue.number}期", fragment, parts, request)
 
 
-def build_article(article):
+def build_article(article, request=None):
     issue = article.issue
     fragment = render_to_string(
         "newsletter/print/wechat.html",
@@ -84,19 +85,19 @@ def build_article(article):
             "publication": issue.publication if issue else None,
             "sections": [(article.section, [article])],
             "whole_issue": False,
-            "web_url": settings.SITE_URL + article.get_absolute_url() if issue else "",
+            "web_url": absolute_url(article.get_absolute_url(), request) if issue else "",
         },
     )
-    return _finish(article.title, fragment, [(article.title, _article_chars(article))])
+    return _finish(article.title, fragment, [(article.title, _article_chars(article))], request)
 
 
-def _finish(title, fragment, parts):
+def _finish(title, fragment, parts, request=None):
     css = render_to_string("newsletter/print/wechat.css")
     import css_inline  # only when an editor copies an article for WeChat; not in every web worker
 
     inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False, keep_link_tags=False)
     inlined = inliner.inline_fragment(fragment, css)
-    rewriter = _WechatRewriter()
+    rewriter = _WechatRewriter(base_url=site_url(request) + "/")
     rewriter.feed(inlined)
     rewriter.close()
     body = "".join(rewriter.out) + _references_html(rewriter.references)
@@ -183,8 +184,9 @@ def _is_wechat_link(url):
 class _WechatRewriter(HTMLParser):
     """One pass over the inlined HTML, writing the WeChat-safe version to ``out``."""
 
-    def __init__(self):
+    def __init__(self, base_url):
         super().__init__(convert_charrefs=True)
+        self.base_url = base_url  # site paths in the HTML ("/media/…", "/issues/…") resolve against this
         self.out = []
         self.references = []
         self.images = []
@@ -206,7 +208,7 @@ class _WechatRewriter(HTMLParser):
         kept = []
         style = _filter_style(attributes.get("style") or "")
         if tag == "img":
-            src = urljoin(settings.SITE_URL + "/", attributes.get("src") or "")
+            src = urljoin(self.base_url, attributes.get("src") or "")
             attributes["src"] = src
             self.images.append((src, attributes.get("alt") or ""))
             style = "; ".join(filter(None, [style, "max-width: 100%", "height: auto"]))
@@ -243,7 +245,7 @@ class _WechatRewriter(HTMLParser):
 
     def _start_link(self, attributes):
         href = (attributes.get("href") or "").strip()
-        url = urljoin(settings.SITE_URL + "/", href) if href and not href.startswith("#") else None
+        url = urljoin(self.base_url, href) if href and not href.startswith("#") else None
         if url and _is_wechat_link(url):
             self.out.append(f'<a href="{html_lib.escape(url)}">')
             self._open_links.append(("wechat", []))

@@ -1,10 +1,11 @@
-import os
 import secrets
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
+from newsletter.absolute_urls import absolute_url
 from newsletter.models import Publication
 
 
@@ -20,5 +21,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"已创建管理员账号：admin / {password}"))
         else:
             self.stdout.write("管理员账号已存在（如忘记密码：python manage.py changepassword admin）。")
-        base = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
-        self.stdout.write(f"后台：{base}/admin/   网站：{base}/")
+        # SITE_URL, not PORT: `make run` sets it from PORT, a deployment to its public address.
+        self.stdout.write(f"后台：{absolute_url(reverse('admin:index'))}   网站：{absolute_url('/')}")
