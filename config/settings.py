@@ -189,7 +189,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 FEED_TAG_AUTHORITY = os.environ.get("FEED_TAG_AUTHORITY", "")
 
 # Absolute URLs outside a request (emails, feeds built by commands, QR codes).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# An empty SITE_URL= in the environment means "not set", not "no host".
+SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 # Uploaded figures: only real raster images, within these limits.
 FIGURE_MAX_BYTES = int(os.environ.get("FIGURE_MAX_BYTES", str(10 * 1024 * 1024)))
