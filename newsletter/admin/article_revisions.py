@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from .. import revisions
 from ..models import Article, ArticleRevision
+from .guards import refused_response
 
 
 def _article(model_admin, request, object_id):
@@ -91,8 +92,9 @@ def restore_view(model_admin, request, object_id, revision_id):
         raise PermissionDenied
     refusal = model_admin.refusal_for(request, article)
     if refusal:
-        messages.error(request, f"{refusal}未恢复。")
-        return redirect(reverse("admin:newsletter_article_revisions", args=[article.pk]))
+        return refused_response(
+            model_admin, request, refusal, reverse("admin:newsletter_article_revisions", args=[article.pk])
+        )
     if not model_admin.has_change_permission(request, article):
         raise PermissionDenied
     revision = get_object_or_404(ArticleRevision, pk=revision_id, article=article)

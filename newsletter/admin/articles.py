@@ -38,7 +38,7 @@ class ArticleForm(locking.VersionedFormMixin):
         if issue is not None and self.request_user is not None:
             refusal = edit_refusal(issue, self.request_user)
             if refusal:
-                self.add_error("issue", f"不能把文章放入该期：{refusal}")
+                self.add_error("issue", refusal)
         return cleaned
 
 

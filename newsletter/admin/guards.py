@@ -31,8 +31,15 @@ def edit_refusal(issue, user):
             "如需修改，请先由审核或主编“退回修改”。"
         )
     if issue.status in LOCKED_STATES and not user.has_perm("newsletter.correct_published_issue"):
-        return "本期已发布（或已定时发布、已撤回），只有主编可以更正其中的内容。"
+        return "该期已发布（或已定时发布、已撤回），只有主编可以向其中添加或更正文章。"
     return None
+
+
+def refused_response(model_admin, request, refusal, back_url):
+    """403 with the reason, for a write the issue's state does not allow; nothing was written."""
+    context = {**model_admin.admin_site.each_context(request), "title": "未保存", "refusal": refusal}
+    context["back_url"] = back_url
+    return TemplateResponse(request, "admin/newsletter/edit_refused.html", context, status=403)
 
 
 class EditorialGuardsMixin:
@@ -56,9 +63,7 @@ class EditorialGuardsMixin:
         refusal = self.refusal_for(request, obj)
         if refusal and request.method == "POST":
             # Say why, instead of the bare 403 the admin gives a page that has turned read-only.
-            context = {**self.admin_site.each_context(request), "title": "未保存", "refusal": refusal}
-            context["change_url"] = request.path
-            return TemplateResponse(request, "admin/newsletter/edit_refused.html", context, status=403)
+            return refused_response(self, request, refusal, request.path)
         extra_context = {**(extra_context or {}), **self.change_context(request, obj), "edit_refusal": refusal}
         return super().change_view(request, object_id, form_url, extra_context)
 
