@@ -43,19 +43,13 @@ def claim(instance, seen_version):
     return instance.version
 
 
-def save(instance, seen_version, **save_kwargs):
-    """Save ``instance`` only if nobody saved it since ``seen_version``; returns the new version."""
-    with transaction.atomic():
-        claim(instance, seen_version)
-        instance.save(**save_kwargs)
-    return instance.version
-
-
 class VersionedFormMixin(forms.ModelForm):
     """Adds the hidden version the page was opened at, and refuses a stale save with a clear error."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    conflict_link = None  # set by the admin: where the user can see what changed
+    # A row of a table (the issue page's articles) is saved only when it changed, so an untouched
+    # row must not refuse the whole page because someone edited that article meanwhile.
+    refuse_stale_when_unchanged = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,9 +57,19 @@ class VersionedFormMixin(forms.ModelForm):
             self.fields["seen_version"].initial = self.instance.version
             self.fields["seen_version"].required = True
 
+    def has_changed(self):
+        # The hidden version differs from the stored one exactly when someone else saved: not a change of ours.
+        return any(name != "seen_version" for name in self.changed_data)
+
     def clean(self):
         cleaned = super().clean()
         seen = cleaned.get("seen_version")
-        if self.instance.pk and seen is not None and current_version(self.instance) != seen:
-            raise forms.ValidationError(conflict_message(self.instance), code="conflict")
+        if not self.instance.pk or seen is None:
+            return cleaned
+        if (self.refuse_stale_when_unchanged or self.has_changed()) and current_version(self.instance) != seen:
+            raise forms.ValidationError(self.conflict_error(seen), code="conflict")
         return cleaned
+
+    def conflict_error(self, seen_version):
+        """The message shown above the refused form; forms override it to link what changed."""
+        return conflict_message(self.instance)

@@ -64,9 +64,12 @@ def link_for_token(token):
         raise Http404("预览链接无效。") from None
     if not isinstance(pk, int):
         raise Http404("预览链接无效。")
-    link = PreviewLink.objects.filter(pk=pk).first()
+    link = PreviewLink.objects.filter(pk=pk).select_related("issue").first()
     if link is None or not is_active(link):
         raise Http404("预览链接已过期或已撤销。")
+    if link.issue.status == Issue.Status.WITHDRAWN:
+        # Withdrawal revokes the issue's links (workflow.perform); this also covers links made after it.
+        raise Http404("本期已撤回，预览链接不再显示内容。")
     return link
 
 
@@ -84,9 +87,12 @@ def mark_private(response):
 
 
 class IssuePreviewMixin:
-    """The public issue page (same template, same context) for an issue of any status, marked noindex."""
+    """The public issue page (same body, same context) for an issue of any status, marked noindex,
+    under a banner saying it is a preview, with its print layout link kept within the preview."""
 
+    template_name = "newsletter/issue_preview.html"
     serve_renditions = False  # a preview shows the rows as they are this moment
+    pdf_preview = False  # the PDF of a non-public issue is rendered only for staff (admin preview)
 
     def get_queryset(self):
         return preview_queryset()
@@ -94,6 +100,9 @@ class IssuePreviewMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["noindex"] = True
+        context["preview_url"] = self.request.path
+        if self.pdf_preview:
+            context["preview_pdf_url"] = reverse("newsletter_issue_pdf_preview", args=[self.object.pk])
         if isinstance(context.get("meta"), dict):
             context["meta"] = {**context["meta"], "noindex": True}  # base.html: <meta name="robots" …>
         return context

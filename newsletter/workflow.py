@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Issue, IssueEvent
+from .models import Issue, IssueEvent, PreviewLink
 from .signals import public_content_changed
 
 S = Issue.Status
@@ -157,6 +157,9 @@ def perform(issue, action, *, by, comment="", publish_at=None):
         )
         if updated != 1:
             raise TransitionError("本期的状态刚刚被其他人改变，请刷新页面后再试。")
+        if action == WITHDRAW:
+            # What was taken back is not shown through its share links either, even after reopening.
+            PreviewLink.objects.filter(issue=locked, revoked_at__isnull=True).update(revoked_at=now)
         event = IssueEvent.objects.create(
             issue=locked, actor=by, action=action, from_status=from_status, to_status=rule.target, comment=comment
         )

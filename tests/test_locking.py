@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from newsletter import locking
@@ -127,7 +128,9 @@ def test_a_workflow_move_while_the_issue_page_is_open_makes_its_save_stale(clien
     issue = factories.issue(status=Issue.Status.DRAFT, credits=False)
     factories.article(issue=issue)
     opened = Issue.objects.get(pk=issue.pk)
-    perform(issue, "submit", by=reviewer_user)
+    # Sent for review and back: the issue is editable again, but not from the page opened before.
+    perform(issue, "submit", by=editor_user)
+    perform(issue, "request_changes", by=reviewer_user, comment="请补充来源。")
     client.force_login(editor_user)
     response = client.post(
         reverse("admin:newsletter_issue_change", args=[issue.pk]),
@@ -140,11 +143,14 @@ def test_a_workflow_move_while_the_issue_page_is_open_makes_its_save_stale(clien
 def test_the_conditional_update_refuses_a_stale_version_and_writes_nothing():
     article = factories.article(body="甲")
     first, second = Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)
-    first.body = "乙"
-    assert locking.save(first, first.version) == 2
-    second.body = "丙"
-    with pytest.raises(locking.ConflictError) as conflict:
-        locking.save(second, second.version)
+    with transaction.atomic():
+        assert locking.claim(first, first.version) == 2
+        first.body = "乙"
+        first.save()
+    with pytest.raises(locking.ConflictError) as conflict, transaction.atomic():
+        locking.claim(second, second.version)
+        second.body = "丙"
+        second.save()
     assert "其他人已修改" in str(conflict.value)
     article.refresh_from_db()
     assert (article.body, article.version) == ("乙", 2)

@@ -25,7 +25,8 @@ def draft_issue():
 
 
 def main_of(html):
-    return re.search(r"<main\b.*?</main>", html, re.S).group(0)
+    """What readers read: the issue and its pager (a preview adds its banner and own print links above)."""
+    return re.search(r'<div class="issue">.*?</nav>', html, re.S).group(0)
 
 
 def assert_private(response):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from .. import revisions
 from ..models import Article, ArticleRevision
+from .guards import refused_response
 
 
 def _article(model_admin, request, object_id):
@@ -38,6 +39,7 @@ def history_view(model_admin, request, object_id):
     context = _context(model_admin, request, article, "修订历史")
     context.update(
         {
+            "edit_refusal": model_admin.refusal_for(request, article),
             "revisions": [
                 {
                     "revision": revision,
@@ -86,7 +88,14 @@ def diff_view(model_admin, request, object_id):
 
 def restore_view(model_admin, request, object_id, revision_id):
     article = _article(model_admin, request, object_id)
-    if request.method != "POST" or not model_admin.has_change_permission(request, article):
+    if request.method != "POST":
+        raise PermissionDenied
+    refusal = model_admin.refusal_for(request, article)
+    if refusal:
+        return refused_response(
+            model_admin, request, refusal, reverse("admin:newsletter_article_revisions", args=[article.pk])
+        )
+    if not model_admin.has_change_permission(request, article):
         raise PermissionDenied
     revision = get_object_or_404(ArticleRevision, pk=revision_id, article=article)
     restored = revisions.restore(revision, by=request.user)

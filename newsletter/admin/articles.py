@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
@@ -10,35 +9,36 @@ from .. import locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
 from . import article_revisions
-from .guards import LOCKED_STATES, EditorialGuardsMixin
+from .guards import EditorialGuardsMixin, edit_refusal
+
+
+def conflict_html(article, seen_version):
+    """The refusal of a stale save of ``article``, with a link to what the other person changed."""
+    diff_url = reverse("admin:newsletter_article_revision_diff", args=[article.pk])
+    return format_html(
+        '{} <a href="{}?since={}" target="_blank">查看对方改了什么</a>，然后在新打开的页面上重新修改。',
+        locking.conflict_message(article),
+        diff_url,
+        seen_version,
+    )
 
 
 class ArticleForm(locking.VersionedFormMixin):
     # No Meta: the admin builds the form's fields from its fieldsets.
     request_user = None  # set by ArticleAdmin.get_form
 
+    def conflict_error(self, seen_version):
+        return conflict_html(self.instance, seen_version)
+
     def clean(self):
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError as error:
-            if getattr(error, "code", None) != "conflict":
-                raise
-            diff_url = reverse("admin:newsletter_article_revision_diff", args=[self.instance.pk])
-            seen = self.cleaned_data.get("seen_version")
-            raise forms.ValidationError(
-                format_html(
-                    '{} <a href="{}?since={}" target="_blank">查看对方改了什么</a>，然后在新打开的页面上重新修改。',
-                    locking.conflict_message(self.instance),
-                    diff_url,
-                    seen,
-                ),
-                code="conflict",
-            ) from None
+        cleaned = super().clean()
+        # Moving an article into an issue is a change of that issue too (moving it out is refused
+        # before the form is read: the page of an article in a frozen issue is read-only).
         issue = cleaned.get("issue")
-        user = self.request_user
-        may_correct = user is not None and user.has_perm("newsletter.correct_published_issue")
-        if issue is not None and issue.status in LOCKED_STATES and not may_correct:
-            self.add_error("issue", "该期已发布（或已定时发布、已撤回），只有主编可以向其中添加或更正文章。")
+        if issue is not None and self.request_user is not None:
+            refusal = edit_refusal(issue, self.request_user)
+            if refusal:
+                self.add_error("issue", refusal)
         return cleaned
 
 
@@ -102,6 +102,14 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
 
     def issue_of(self, obj):
         return obj.issue if obj.issue_id else None
+
+    def view_on_site(self, obj):
+        # Readers' address only once readers can open it; before that the article in its issue's preview.
+        if obj.issue_id is None:
+            return None
+        if obj.issue.is_public:
+            return obj.get_absolute_url()
+        return reverse("admin:newsletter_issue_preview", args=[obj.issue_id]) + f"#{obj.anchor}"
 
     def get_queryset(self, request):
         # A correlated subquery rather than Count("figures"): no GROUP BY over every article, and

@@ -1,6 +1,6 @@
-from django import forms
 from django.contrib import admin
-from django.db import models, transaction
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
@@ -8,6 +8,7 @@ from .. import locking, revisions
 from ..models import Article, Issue, IssueCredit
 from ..signals import public_content_changed
 from . import workflow as workflow_admin
+from .articles import conflict_html as article_conflict_html
 from .guards import EditorialGuardsMixin
 from .importing import export_json_action, export_markdown_action
 
@@ -15,15 +16,7 @@ from .importing import export_json_action, export_markdown_action
 class IssueForm(locking.VersionedFormMixin):
     # No Meta: the admin builds the form's fields from its fieldsets.
 
-    def clean(self):
-        try:
-            return super().clean()
-        except forms.ValidationError as error:
-            if getattr(error, "code", None) != "conflict":
-                raise
-            raise forms.ValidationError(self._conflict_html(), code="conflict") from None
-
-    def _conflict_html(self):
+    def conflict_error(self, seen_version):
         current = Issue.objects.get(pk=self.instance.pk)
         rows = []
         for name, field in self.fields.items():
@@ -44,6 +37,29 @@ class IssueForm(locking.VersionedFormMixin):
         )
 
 
+class ArticleRowForm(locking.VersionedFormMixin):
+    """A row of the issue page's article table: it carries the article's version like the article page."""
+
+    refuse_stale_when_unchanged = False
+
+    def conflict_error(self, seen_version):
+        return article_conflict_html(self.instance, seen_version)
+
+
+class ArticleRowFormSet(BaseInlineFormSet):
+    # The row's own fields are few, but saving a row writes the whole article as loaded: without the
+    # claim, a body saved meanwhile on the article page would be overwritten by the one loaded here.
+    def save_existing(self, form, obj, commit=True):
+        locking.claim(obj, form.cleaned_data["seen_version"])
+        return super().save_existing(form, obj, commit)
+
+    def delete_existing(self, obj, commit=True):
+        form = next(form for form in self.deleted_forms if form.instance.pk == obj.pk)
+        seen = form.cleaned_data.get("seen_version")
+        locking.claim(obj, obj.version if seen is None else seen)
+        super().delete_existing(obj, commit)
+
+
 class IssueCreditInline(admin.TabularInline):
     model = IssueCredit
     extra = 0
@@ -53,8 +69,10 @@ class IssueCreditInline(admin.TabularInline):
 
 class ArticleInline(admin.TabularInline):
     model = Article
+    form = ArticleRowForm
+    formset = ArticleRowFormSet
     extra = 0
-    fields = ["section", "position", "title", "short_title", "edit_link"]
+    fields = ["section", "position", "title", "short_title", "edit_link", "seen_version"]
     readonly_fields = ["edit_link"]
     autocomplete_fields = ["section"]
     show_change_link = False
@@ -174,11 +192,14 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             ),
         ] + super().get_urls()
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            extra_context = {**(extra_context or {}), **workflow_admin.workflow_context(request, obj)}
-        return super().change_view(request, object_id, form_url, extra_context)
+    def change_context(self, request, obj):
+        return workflow_admin.workflow_context(request, obj) if obj is not None else {}
+
+    def view_on_site(self, obj):
+        # Readers' address only once readers can open it; before that the preview, which staff can.
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return reverse("admin:newsletter_issue_preview", args=[obj.pk])
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -196,11 +217,11 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         if formset.model is not Article:
             return
-        # Articles edited in the issue's table get a revision like any other save, and their own
-        # version moves on so that someone with the article open cannot overwrite the change.
+        # Articles edited in the issue's table get a revision like any other save (their version
+        # was claimed row by row: ArticleRowFormSet).
         for article in formset.new_objects:
             Article.objects.filter(pk=article.pk, created_by__isnull=True).update(created_by=request.user)
         for article in [*formset.new_objects, *(obj for obj, _ in formset.changed_objects)]:
-            Article.objects.filter(pk=article.pk).update(version=models.F("version") + 1, updated_by=request.user)
+            Article.objects.filter(pk=article.pk).update(updated_by=request.user)
             article.refresh_from_db()
             revisions.record(article, by=request.user, note="在期刊页面修改")

@@ -64,6 +64,8 @@ def transition_view(model_admin, request, object_id, action):
 class AdminIssuePreviewView(previews.IssuePreviewMixin, IssueDetailView):
     """The issue exactly as readers will see it, for signed-in staff, whatever its status."""
 
+    pdf_preview = True
+
     def get_object(self, queryset=None):
         issue = get_object_or_404(
             queryset if queryset is not None else self.get_queryset(), pk=self.kwargs["object_id"]
