@@ -84,3 +84,10 @@ def test_print_layout_has_a_way_back_and_a_print_button_that_are_not_printed(rea
     back.click()
     expect(reader).to_have_url(f"{reader.url.split('?')[0]}")
     assert reader.locator(".print-view-bar").count() == 0
+
+
+def test_tags_index_has_no_serious_or_critical_accessibility_violations(reader):
+    assert reader.goto("/tags/").status == 200
+    expect(reader.locator(".topic-list li").first).to_be_visible()
+    violations = Axe().run(reader).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
