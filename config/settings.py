@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, and only with DEBUG: the site's Chinese 404 page instead of Django's technical one.
+    "newsletter.debug_not_found.DebugNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

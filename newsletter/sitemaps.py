@@ -21,7 +21,7 @@ class StaticPagesSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return ["newsletter:home", "newsletter:issue_archive", "regions:list"]
+        return ["newsletter:home", "newsletter:issue_archive", "regions:list", "newsletter:tag_list"]
 
     def location(self, item):
         return reverse(item)

@@ -1,6 +1,6 @@
 """Public pages. Every queryset starts from ``published()``: the one definition of public."""
 
-from .articles import ArticleDetailView, TagDetailView
+from .articles import ArticleDetailView, TagDetailView, TagListView
 from .issues import HomeView, IssueArchiveView, IssueDetailView, IssueYearView, issue_page_queryset
 from .search import SearchView
 from .seo import robots_txt
@@ -13,6 +13,7 @@ __all__ = [
     "IssueYearView",
     "SearchView",
     "TagDetailView",
+    "TagListView",
     "issue_page_queryset",
     "robots_txt",
 ]

@@ -1,6 +1,7 @@
-"""The article page and the lists of articles by topic (regions/views.py has the region lists)."""
+"""The article page, the topics index and the lists of articles by topic (regions/views.py has the
+region lists)."""
 
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
@@ -110,6 +111,32 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             og_type="article",
             image=image,
             data=seo.article_data(article, image),
+        )
+
+
+class TagListView(PublicPageMixin, ListView):
+    """Topics some public article carries, with how many (one query). The most-followed topics come
+    first, as on a newsstand; equal counts in pinyin order (the slug), which readers of Chinese scan
+    like an index, where code-point order of the names would look random."""
+
+    template_name = "newsletter/tag_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        # Filtering the join before annotating makes the count cover public articles only.
+        return (
+            Topic.objects.filter(tagged_articles__content_object__in=Article.objects.published())
+            .annotate(article_count=Count("tagged_articles"))
+            .order_by("-article_count", "slug")
+        )
+
+    def get_page_meta(self, context):
+        # Iterating fills the queryset's cache, which the template then reuses: still one query.
+        names = "、".join([topic.name for topic in context["topics"]][:20])
+        return seo.page_meta(
+            self.request,
+            title=f"按主题阅读 · {seo.SITE_NAME}",
+            description=f"按主题浏览{seo.SITE_NAME}的全部文章：{names}。" if names else seo.SITE_DESCRIPTION,
         )
 
 

@@ -1,5 +1,5 @@
 // Copy buttons on the 订阅 page. The buttons are hidden in the HTML and shown here, so readers
-// without JavaScript see only the address fields, which they can select and copy by hand.
+// without JavaScript see only the links, whose addresses they can copy from the browser's menu.
 (function () {
   "use strict";
 
@@ -10,18 +10,22 @@
     }
   }
 
-  function copyWithSelection(button) {
-    var input = button.parentNode.querySelector("input");
-    if (!input) {
-      return false;
-    }
-    input.focus();
-    input.select();
+  // For browsers without the asynchronous clipboard (or outside HTTPS): copy from a selected field.
+  function copyWithSelection(text) {
+    var field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.className = "visually-hidden";
+    document.body.appendChild(field);
+    field.select();
+    var copied = false;
     try {
-      return document.execCommand("copy");
+      copied = document.execCommand("copy");
     } catch (error) {
-      return false;
+      copied = false;
     }
+    document.body.removeChild(field);
+    return copied;
   }
 
   function copy(button) {
@@ -34,10 +38,10 @@
       }, 2000);
     };
     var fallback = function () {
-      if (copyWithSelection(button)) {
+      if (copyWithSelection(url)) {
         done();
       } else {
-        announce("无法自动复制，请选中地址后手动复制。");
+        announce("无法自动复制，请在链接上点右键（手机上长按）复制链接地址。");
       }
     };
     if (navigator.clipboard && window.isSecureContext) {
