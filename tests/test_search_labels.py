@@ -38,7 +38,9 @@ def test_searching_shanghai_finds_the_demo_article_in_the_shanghai_section(clien
 
 
 def test_a_region_tag_and_a_topic_are_found_by_search(client):
-    article = f.article(f.issue(), section="区域", title="某篇文章", body="正文。", region_tags=("宁夏",), topics=("枸杞",))
+    article = f.article(
+        f.issue(), section="区域", title="某篇文章", body="正文。", region_tags=("宁夏",), topics=("枸杞",)
+    )
     assert titles(page(client, "宁夏")) == [article.title]
     assert titles(page(client, "枸杞")) == [article.title]
 

@@ -262,7 +262,7 @@ def _save_checked(issue):
 
 
 def _number_figures(articles, by_article):
-    """Figure numbers run through the issue in print order (what ``Issue.renumber_figures()`` gives).
+    """Figure numbers run through the issue in print order (what ``newsletter.derived.renumber_figures()`` gives).
 
     Print order is the sections' region order, so a section the file places elsewhere moves its
     figures' numbers too; computed here so that each body is rendered once, with its final captions.
