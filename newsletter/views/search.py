@@ -194,7 +194,8 @@ class SearchView(PublicPageMixin, TemplateView):
             page_obj = results_page(queryset, params.get("page"))
             results = [search_result(article, parsed.terms) for article in page_obj.object_list]
             if not page_obj.paginator.count:
-                context["suggestions"] = suggestions(parsed, regions, topics, Article.objects.published())
+                offered = suggestions(parsed, regions, topics, Article.objects.published())
+                context["suggestions"] = offered if any(offered.values()) else None
             filters = {"q": parsed.raw}
             if region is not None:
                 filters["region"] = region.slug
