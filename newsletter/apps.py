@@ -9,7 +9,7 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import cache_invalidation, renditions
+        from . import cache_invalidation, derived, renditions
         from .printing.tasks import on_public_content_changed
         from .signals import public_content_changed
 
@@ -20,6 +20,8 @@ class NewsletterConfig(AppConfig):
         # Issue pages are pre-rendered when what they show changes, and after a deploy whose
         # templates differ from the ones that rendered them.
         renditions.connect()
+        # An article's stored HTML and search text follow every row they are made from.
+        derived.connect()
         post_migrate.connect(_render_stale_issue_pages, sender=self, dispatch_uid="newsletter.renditions.migrate")
 
 

@@ -177,7 +177,7 @@ class IssuesFeed(PublicFeed):
                 Prefetch("credits", queryset=IssueCredit.objects.select_related("editor")),
                 Prefetch("articles", queryset=articles),
             )
-            .order_by("-published_at", "-total_number")[:FEED_LIMIT]
+            .newest_first()[:FEED_LIMIT]
         )
 
     def item_title(self, issue):
@@ -215,6 +215,11 @@ class ArticlesFeed(PublicFeed):
 
     def scope_label(self, scope):
         return "最新文章"
+
+    def description(self, scope):
+        # Unlike the issues feed (by numbering), articles come as their issues went out: a back issue
+        # published today is on top. Readers are told so.
+        return super().description(scope) + "，按发布时间排列，最近发布的在前"
 
     def articles(self, scope):
         return Article.objects.published()

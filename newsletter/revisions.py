@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from regions.models import Region
 
-from . import renditions
+from . import derived, renditions
 from .models import Article, ArticleRevision, Figure, Issue, Outlet, Source
 from .signals import public_content_changed
 
@@ -140,6 +140,7 @@ def diff_text(old, new):
 
 
 @transaction.atomic
+@derived.deferred()
 def restore(revision, by=None):
     """Write ``revision``'s content back to its article and record the result as a new revision.
 
@@ -173,8 +174,7 @@ def restore(revision, by=None):
         )
     article.regions.set([r for r in Region.objects.filter(name__in=data.get("regions", []))])
     article.topics.set(data.get("topics", []))
-    article.refresh_derived()
-    if article.issue_id:
-        article.issue.renumber_figures()
+    # The captions and positions above were written with update(), which sends no signal.
+    derived.changed(articles=[article.pk], issues=[article.issue_id])
     when = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
     return record(article, by=by, note=f"恢复到 {when} 的版本")

@@ -2,9 +2,11 @@
 
 What a reader may expect: any run of two or more characters that occurs in an article finds it.
 No word segmentation is involved, so nothing can be missed by a segmenter that cut "碳市场交易"
-differently from the reader. Matching is a plain substring test on ``Article.search_text`` (title,
-summary, body text and outlets, normalised: lower case, half-width, no whitespace), which is the
-ground truth on every database.
+differently from the reader. Matching is a plain substring test on ``Article.search_text`` (title;
+section, region and topic names; table of contents title, summary, body text with figure captions,
+outlets; normalised: lower case, half-width, no whitespace), which is the ground truth on every
+database. Ranking: a term in the title counts most, then a term in a section or tag name, then the
+body (see ``derived_fields`` in newsletter/models/article.py for the layout).
 
 On PostgreSQL a substring test alone would read every row. There, each term is first narrowed down
 with an index on the CJK bigrams of ``search_text`` (see migration 0003): a text containing "碳市场"
@@ -31,12 +33,14 @@ from django.db import connection
 from django.db.models import F, Func, IntegerField
 
 from .models import Article
+from .models.article import HEAD_END
 from .rendering import normalize_for_search, plain_text
 
 MAX_QUERY_LENGTH = 60  # characters kept from the reader's query
 MAX_TERMS = 5
 MIN_TERM_LENGTH = 2
 SNIPPET_LENGTH = 110
+HEAD_LIMIT = 1000  # characters of search_text in which the end of title and names is looked for
 
 # Characters that pg/sqlite treat as whitespace-like in titles; Python's \s in normalize_for_search
 # removes them, so the title's normalised length is the title's length without them.
@@ -80,9 +84,9 @@ def parse_query(raw):
     terms = [t for t in terms if not any(t != other and t in other for other in terms)]
     parsed = ParsedQuery(raw=raw, truncated=truncated)
     if not terms:
-        parsed.message = "请输入要检索的词语，例如“碳市场”“并购重组”。"
+        parsed.message = "请输入要检索的词语。"
     elif len(terms) == 1 and len(terms[0]) < MIN_TERM_LENGTH:
-        parsed.message = "请至少输入两个字。单个汉字会匹配几乎所有文章，可以换成词语，例如“碳市场”。"
+        parsed.message = "请至少输入两个字。单个汉字会匹配几乎所有文章，可以换成词语。"
     else:
         parsed.terms = terms[:MAX_TERMS]
         if len(terms) > MAX_TERMS:
@@ -156,10 +160,39 @@ class TitleHits(Func):
         return "(" + " + ".join([hit] * len(self.terms)) + ")", params
 
 
+class HeadHits(Func):
+    """How many of ``terms`` occur in the title or a section/tag name: the start of ``search_text``,
+    up to ``HEAD_END``. Only its first ``HEAD_LIMIT`` characters are read for the separator (as
+    ``TitleHits``, so that PostgreSQL decompresses only that much of each matching row); a head
+    longer than that (hundreds of tags) counts as body."""
+
+    output_field = IntegerField()
+
+    def __init__(self, terms):
+        super().__init__(F("search_text"))
+        self.terms = tuple(terms)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        if not self.terms:
+            return "0", []
+        text, text_params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            head = f"LEFT({text}, STRPOS(LEFT({text}, {HEAD_LIMIT}), %s))"
+            hit = f"CASE WHEN STRPOS({head}, %s) > 0 THEN 1 ELSE 0 END"
+        else:
+            head = f"SUBSTR({text}, 1, INSTR(SUBSTR({text}, 1, {HEAD_LIMIT}), %s))"
+            hit = f"CASE WHEN INSTR({head}, %s) > 0 THEN 1 ELSE 0 END"
+        params = []
+        for term in self.terms:
+            params += [*text_params, *text_params, HEAD_END, term]
+        return "(" + " + ".join([hit] * len(self.terms)) + ")", params
+
+
 def ranked(queryset, terms):
-    """Order by rank: how many terms occur in the title, then newer issues first, then print order."""
-    return queryset.annotate(title_hits=TitleHits(terms)).order_by(
-        "-title_hits", "-issue__issue_date", "-issue__number", "section__order", "position", "pk"
+    """Order by rank: how many terms occur in the title, then in the title or a section/tag name,
+    then newer issues first, then print order."""
+    return queryset.annotate(title_hits=TitleHits(terms), head_hits=HeadHits(terms)).order_by(
+        "-title_hits", "-head_hits", "-issue__issue_date", "-issue__number", "section__order", "position", "pk"
     )
 
 

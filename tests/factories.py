@@ -108,7 +108,7 @@ def article(
         obj.regions.set([region(name) for name in region_tags])
     if topics:
         obj.topics.add(*topics)
-    obj.refresh_derived()
+    obj.refresh_from_db(fields=["body_html", "search_text"])
     return obj
 
 
@@ -123,9 +123,8 @@ def figure(article, caption="测试图注", position=1, with_image=True):
     if with_image:
         obj.image.save("fig.png", ContentFile(png_bytes()), save=False)
     obj.save()
-    article.refresh_derived()
-    if article.issue_id:
-        article.issue.renumber_figures()
+    article.refresh_from_db(fields=["body_html", "search_text"])
+    obj.refresh_from_db(fields=["number"])
     return obj
 
 

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .. import locking, revisions
+from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
 from . import article_revisions
@@ -167,10 +167,9 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        # Tags, sources and figures each change the article's stored texts: refreshed once, at the end.
+        with derived.deferred():
+            super().save_related(request, form, formsets, change)
         article = form.instance
-        article.refresh_derived()
-        if article.issue_id:
-            article.issue.renumber_figures()
         # Every save keeps a full revision; in a public issue it is a correction (see revisions.record).
         revisions.record(article, by=request.user)

@@ -9,7 +9,6 @@ from django.db.models import Q
 from regions.models import Region
 from regions.slugs import pinyin_slug
 
-from .. import rendering
 from ..models import (
     Article,
     ArticleRegion,
@@ -22,6 +21,7 @@ from ..models import (
     PublicationHost,
     Source,
 )
+from ..models.article import derived_fields
 from ..models.sources import normalize_outlet_name
 from .schema import ImportFailure
 
@@ -137,8 +137,10 @@ def _load(data, publication, replace, filename, prepared):
         regions.section(section.region, index, data.sections, result_notes)
         for index, section in enumerate(data.sections)
     ]
-    # Articles are written in bulk and rendered once each (refresh_derived, after their figures
-    # exist) instead of twice through Article.save(): 300 back issues must load in well under a minute.
+    # Articles are written in bulk, their stored texts computed once each from the rows in hand with
+    # the formula every writer uses (models.article.derived_fields), instead of through
+    # Article.save() and the signals of each source, figure and tag: 300 back issues must load in
+    # well under a minute.
     articles, slugs = [], set()
     prepared = prepared or [None] * len(data.articles())
     for section, region in zip(data.sections, sections, strict=True):
@@ -158,6 +160,7 @@ def _load(data, publication, replace, filename, prepared):
 
     sources, figures, tags = [], [], []
     by_article = {}  # id(article) → its sources and figures in their model ordering (position)
+    item_tags = {}  # id(article) → the names of its region tags
     for item, article in articles:
         article_sources, article_figures = [], []
         for index, source in enumerate(item.sources):
@@ -169,9 +172,9 @@ def _load(data, publication, replace, filename, prepared):
         sources += article_sources
         figures += article_figures
         by_article[id(article)] = (article_sources, article_figures)
-        for name in dict.fromkeys(item.region_tags):
-            if name != article.section.name:
-                tags.append(ArticleRegion(content_object=article, tag=regions.tag(name)))
+        item_tags[id(article)] = region_tags(item, article.section.name)
+        for name in item_tags[id(article)]:
+            tags.append(ArticleRegion(content_object=article, tag=regions.tag(name)))
     _number_figures(articles, by_article)
     # The stored texts are computed before the articles are written: one INSERT with the final
     # texts, instead of an INSERT, two queries and an UPDATE per article (on PostgreSQL each write of
@@ -183,7 +186,7 @@ def _load(data, publication, replace, filename, prepared):
         if ready and ready.numbers == [f.number for f in article_figures] and ready.outlets == outlet_names:
             fields = ready.fields
         else:
-            fields = derived_fields(article, article_figures, outlet_names)
+            fields = stored_texts(article, article.section.name, article_figures, outlet_names, item_tags[id(article)])
         for name, value in fields.items():
             setattr(article, name, value)
     Article.objects.bulk_create([article for _, article in articles])
@@ -193,14 +196,15 @@ def _load(data, publication, replace, filename, prepared):
     return LoadResult(issue=issue, new_regions=regions.created, replaced=old is not None, notes=result_notes)
 
 
-def derived_fields(article, figures, outlet_names):
-    """What ``Article.refresh_derived()`` stores, from the rows in hand instead of the database
-    (tests/test_perf_import.py checks that both agree)."""
-    body_html = article.render_body(figures)
-    text = " ".join(
-        [article.title, article.short_title, article.summary, rendering.plain_text(body_html), " ".join(outlet_names)]
-    )
-    return {"body_html": body_html, "search_text": rendering.normalize_for_search(text)}
+def stored_texts(article, section_name, figures, outlet_names, tag_names):
+    """What ``Article.save()`` and newsletter.derived store, from the rows in hand instead of the
+    database (tests/test_perf_import.py checks that both agree). An import adds no topics."""
+    return derived_fields(article, section=section_name, figures=figures, outlets=outlet_names, regions=tag_names)
+
+
+def region_tags(item, section_name):
+    """The region tags an article gets: the file's tags except its own section."""
+    return [name for name in dict.fromkeys(item.region_tags) if name != section_name]
 
 
 @dataclass
@@ -217,14 +221,16 @@ def prepare(data):
     when the sections' regions are in order) and outlets named as ``normalize_outlet_name()`` names
     them; ``_load`` checks both and computes again what was made from other values."""
     prepared, number = [], 0
-    for item in data.articles():
-        article = _article(item)
-        figures = [Figure(caption=f.caption, position=i, number=number + i) for i, f in enumerate(item.figures, 1)]
-        number += len(figures)
-        outlets = [normalize_outlet_name(source.outlet) for source in item.sources]
-        numbers = [figure.number for figure in figures]
-        fields = derived_fields(article, figures, outlets)
-        prepared.append(PreparedArticle(_base_slug(item.title), numbers, outlets, fields))
+    for section in data.sections:
+        for item in section.articles:
+            article = _article(item)
+            figures = [Figure(caption=f.caption, position=i, number=number + i) for i, f in enumerate(item.figures, 1)]
+            number += len(figures)
+            outlets = [normalize_outlet_name(source.outlet) for source in item.sources]
+            numbers = [figure.number for figure in figures]
+            tags = region_tags(item, section.region)
+            fields = stored_texts(article, section.region, figures, outlets, tags)
+            prepared.append(PreparedArticle(_base_slug(item.title), numbers, outlets, fields))
     return prepared
 
 
@@ -256,7 +262,7 @@ def _save_checked(issue):
 
 
 def _number_figures(articles, by_article):
-    """Figure numbers run through the issue in print order (what ``Issue.renumber_figures()`` gives).
+    """Figure numbers run through the issue in print order (what ``newsletter.derived.renumber_figures()`` gives).
 
     Print order is the sections' region order, so a section the file places elsewhere moves its
     figures' numbers too; computed here so that each body is rendered once, with its final captions.

@@ -1,3 +1,5 @@
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,8 +9,18 @@ from taggit.models import TagBase, TaggedItemBase
 from regions.models import Region
 from regions.slugs import pinyin_slug
 
-from .. import links, rendering, renditions
+from .. import links, rendering
 from .issue import Issue, published_q
+
+# search_text is the title, then the section and tag names, then everything else, each part
+# normalised on its own and joined by characters that normalisation removes from any text (so no
+# query contains them). Search ranks by where a term first occurs: before HEAD_END means in the title
+# or a section/tag name (newsletter/search.py). A separator also keeps a query from matching across
+# the end of one part and the start of the next.
+PART_SEPARATOR = "\x1f"
+HEAD_END = "\x1e"
+# The fields of an article its stored texts are made from; everything else they use is in other rows.
+DERIVED_FROM = frozenset({"title", "short_title", "summary", "body", "section", "section_id"})
 
 
 class Topic(TagBase):
@@ -149,7 +161,14 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self._unique_slug()
-        self.body_html = self.render_body()
+        # The stored texts follow the article's own fields here, in the same write. Changes to the
+        # rows they also come from (sources, figures, tags, names) are followed by newsletter.derived.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or DERIVED_FROM.intersection(update_fields):
+            for name, value in self.derive().items():
+                setattr(self, name, value)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html", "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -188,18 +207,17 @@ class Article(models.Model):
             figures = list(self.figures.all()) if self.pk else []
         return rendering.render_article(self.body, figures)
 
+    def derive(self, related=None):
+        """``body_html`` and ``search_text`` as they should be stored, from this article's fields and
+        its related rows (``RelatedRows``; read from the database when not given)."""
+        if related is None:
+            related = related_rows([self.pk]).get(self.pk, RelatedRows()) if self.pk else RelatedRows()
+        section = self.section.name if self.section_id else ""
+        return derived_fields(self, section=section, **related.as_kwargs())
+
     def source_line(self):
         """The print edition's closing line: （金融时报 中央财经大学绿色金融国际研究院 20241210）."""
         return format_source_line(list(self.sources.all()))
-
-    def refresh_derived(self):
-        """Re-render stored HTML and search text after related rows (sources, figures) change."""
-        figures = list(self.figures.all())
-        body_html = self.render_body(figures)
-        search_text = build_search_text(self)
-        Article.objects.filter(pk=self.pk).update(body_html=body_html, search_text=search_text)
-        self.body_html, self.search_text = body_html, search_text
-        renditions.queue_issues([self.issue_id])  # update() sends no signal
 
 
 def format_source_line(sources):
@@ -217,10 +235,60 @@ def format_source_line(sources):
     return "（" + " ".join(parts) + "）"
 
 
-def build_search_text(article):
-    """What search matches against: title, summary, body text and outlets, in one normalised string."""
-    outlets = " ".join(s.outlet.name for s in article.sources.select_related("outlet"))
-    text = " ".join(
-        [article.title, article.short_title, article.summary, rendering.plain_text(article.body_html), outlets]
-    )
-    return rendering.normalize_for_search(text)
+@dataclass
+class RelatedRows:
+    """What an article's stored texts take from other rows."""
+
+    figures: list = field(default_factory=list)  # Figure rows, in their order
+    outlets: list = field(default_factory=list)  # outlet names, in source order
+    regions: list = field(default_factory=list)  # region tag names
+    topics: list = field(default_factory=list)  # topic tag names
+
+    def as_kwargs(self):
+        return {"figures": self.figures, "outlets": self.outlets, "regions": self.regions, "topics": self.topics}
+
+
+def related_rows(article_ids):
+    """{article pk: RelatedRows} for these articles, in four queries however many there are."""
+    from .figures import Figure
+    from .sources import Source
+
+    ids = [pk for pk in article_ids if pk]
+    rows = {pk: RelatedRows() for pk in ids}
+    if not ids:
+        return rows
+    for figure in Figure.objects.filter(article_id__in=ids).order_by("article_id", "position", "pk"):
+        rows[figure.article_id].figures.append(figure)
+    sources = Source.objects.filter(article_id__in=ids).order_by("article_id", "position", "pk")
+    for article_id, name in sources.values_list("article_id", "outlet__name"):
+        rows[article_id].outlets.append(name)
+    for model, attribute in ((ArticleRegion, "regions"), (ArticleTopic, "topics")):
+        tags = model.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag__name")
+        for article_id, name in tags:
+            getattr(rows[article_id], attribute).append(name)
+    for row in rows.values():  # sorted here, not by the database's collation: the same on every database
+        row.regions.sort()
+        row.topics.sort()
+    return rows
+
+
+def derived_fields(article, *, section="", figures=(), outlets=(), regions=(), topics=()):
+    """The one formula for an article's stored texts, from the rows in hand. Every writer uses it:
+    ``Article.save()``, newsletter.derived (after related rows change), the importer and the bench.
+
+    ``body_html`` is the Markdown body with the figures (their numbered captions) in place.
+    ``search_text`` is what search matches: title; section, region and topic names; the table of
+    contents title, summary, body text (figure captions included) and outlets.
+    """
+    body_html = article.render_body(list(figures))
+    search_text = search_text_for(article, body_html, section=section, outlets=outlets, regions=regions, topics=topics)
+    return {"body_html": body_html, "search_text": search_text}
+
+
+def search_text_for(article, body_html, *, section="", outlets=(), regions=(), topics=()):
+    """``search_text`` from an article's fields (any object with them) and its rendered body."""
+    normalize = rendering.normalize_for_search
+    labels = [section, *sorted(regions), *sorted(topics)]
+    head = PART_SEPARATOR.join([normalize(article.title), *(normalize(label) for label in labels if label)])
+    rest = [article.short_title, article.summary, rendering.plain_text(body_html), *outlets]
+    return head + HEAD_END + PART_SEPARATOR.join(normalize(text) for text in rest if text)

@@ -47,9 +47,21 @@ def _neighbour_key(condition, order):
     return Subquery(nearest.values(key=JSONObject(year="year", number="number"))[:1], output_field=models.JSONField())
 
 
+# Newest first by numbering, never by ``published_at``: publishing a back issue (every archive import
+# ends with that) does not make it the current one.
+NEWEST_FIRST = ("-total_number", "-year", "-number")
+
+
 class IssueQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_q())
+
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
+
+    def current(self):
+        """The current issue: the public one with the highest number, or None."""
+        return self.published().newest_first().first()
 
     def with_contents(self, bodies=True):
         """Issues with everything their page, preview, feed item or PDF shows, in a fixed number of
@@ -231,34 +243,6 @@ class Issue(models.Model):
             else:
                 groups.append((article.section, [article]))
         return groups
-
-    def renumber_figures(self):
-        """Figure numbers run through the whole issue, as in the print edition (图 1, 图 2, …)."""
-        from .figures import Figure
-
-        figures = list(
-            Figure.objects.filter(article__issue=self)
-            .select_related("article__section")
-            .only("pk", "number", "position", "article__position", "article__section__order", "article__section_id")
-        )
-        figures.sort(
-            key=lambda f: (
-                f.article.section.order if f.article.section else 10**6,
-                f.article.section_id or 0,
-                f.article.position,
-                f.article_id,
-                f.position,
-                f.pk,
-            )
-        )
-        changed_articles = set()
-        for number, figure in enumerate(figures, start=1):
-            if figure.number != number:
-                Figure.objects.filter(pk=figure.pk).update(number=number)
-                changed_articles.add(figure.article_id)
-        # Captions with their numbers are part of each article's stored HTML.
-        for article in self.articles.filter(pk__in=changed_articles):
-            article.refresh_derived()
 
 
 class IssueCredit(models.Model):

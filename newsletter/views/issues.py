@@ -31,11 +31,12 @@ class HomeView(PublicPageMixin, TemplateView):
     recent_count = 8
 
     def get_context_data(self, **kwargs):
-        latest = issue_page_queryset(with_bodies=False).order_by("-published_at", "-total_number").first()
+        # The current issue is the highest-numbered public one, not the last published (a back issue).
+        latest = issue_page_queryset(with_bodies=False).newest_first().first()
         recent = Issue.objects.published().only("year", "number", "total_number", "issue_date", "theme")
         if latest is not None:
             recent = recent.exclude(pk=latest.pk)
-        recent = list(recent.order_by("-published_at", "-total_number")[: self.recent_count])
+        recent = list(recent.newest_first()[: self.recent_count])
         return super().get_context_data(
             latest=latest, sections=latest.sections() if latest else [], recent=recent, **kwargs
         )

@@ -11,11 +11,16 @@ from regions.models import Region
 
 from .. import cache as page_cache
 from .. import search
-from ..models import Article, ArticleRegion, Issue
+from ..models import Article, ArticleRegion, Issue, Topic
+from ..rendering import normalize_for_search
 from . import seo
 from .base import PublicPageMixin
 
 PAGE_SIZE = 20
+TOPIC_COUNT = 20  # topics kept for examples and suggestions
+EXAMPLE_COUNT = 3
+REGION_SUGGESTIONS = 8
+TOPIC_SUGGESTIONS = 8
 MAX_DIRECT_PAGE = 10_000
 # What a result shows (title, link, snippet, section, issue). Loading whole rows, the issue's and the
 # section's too (timestamps, the issue's PDF path), for twenty results cost ~2 ms more per search.
@@ -32,14 +37,14 @@ RESULT_FIELDS = (
 
 
 def filter_choices(version):
-    """The region and year filters' options. They change only when public content changes, so they
-    are kept under the content version rather than recomputed (32 EXISTS subqueries) per search; the
-    template keeps their rendered <option> lists the same way."""
+    """The region and year filters' options and the topics most used. They change only when public
+    content changes, so they are kept under the content version rather than recomputed (32 EXISTS
+    subqueries) per search; the template keeps their rendered <option> lists the same way."""
     key = f"search-filter-choices:{version}"
     cache = page_cache.page_cache()
     choices = cache.get(key)
     if choices is None:
-        choices = (region_choices(), year_choices())
+        choices = (region_choices(), year_choices(), topic_choices())
         cache.set(key, choices, settings.PAGE_CACHE_SECONDS)
     return choices
 
@@ -55,6 +60,54 @@ def region_choices():
         .only("name", "slug", "order")
         .ordered()
     )
+
+
+def topic_choices():
+    """Topics of public articles, the most used first: one query."""
+    public = Article.objects.published()
+    return list(
+        Topic.objects.filter(tagged_articles__content_object__in=public)
+        .annotate(uses=Count("tagged_articles"))
+        .order_by("-uses", "name")
+        .only("name", "slug")[:TOPIC_COUNT]
+    )
+
+
+def example_words(regions, topics):
+    """What the search box offers as examples: names of topics and regions that public articles
+    carry (so each finds something), never a fixed list."""
+    names = [topic.name for topic in topics] + [region.name for region in regions]
+    searchable = [name for name in names if len(normalize_for_search(name)) >= search.MIN_TERM_LENGTH]
+    return list(dict.fromkeys(searchable))[:EXAMPLE_COUNT]
+
+
+def suggestions(parsed, regions, topics, queryset):
+    """What to offer when a query finds nothing: the region and topic pages it names (else the
+    most used), and shorter queries that do find something (at most ``len(terms) + 2`` queries)."""
+    query = "".join(parsed.terms)
+    named_regions = [r for r in regions if normalize_for_search(r.name) in query]
+    named_topics = [t for t in topics if normalize_for_search(t.name) in query]
+    shorter = []
+    for candidate in shorter_queries(parsed.terms):
+        if search.matching_articles([candidate], queryset).exists():
+            shorter.append({"text": candidate, "query": urlencode({"q": candidate})})
+    return {
+        "shorter": shorter,
+        "regions": named_regions or regions[:REGION_SUGGESTIONS],
+        "topics": named_topics or topics[:TOPIC_SUGGESTIONS],
+    }
+
+
+def shorter_queries(terms):
+    """Each term alone when there are several; else the two halves of a long term and its first
+    two characters (no word boundaries are known, so these are guesses that are then checked)."""
+    if len(terms) > 1:
+        return terms[:3]
+    term = terms[0]
+    if len(term) < 2 * search.MIN_TERM_LENGTH:
+        return []
+    half = len(term) // 2
+    return list(dict.fromkeys([term[:half], term[half:], term[: search.MIN_TERM_LENGTH]]))
 
 
 def year_choices():
@@ -116,13 +169,14 @@ class SearchView(PublicPageMixin, TemplateView):
         params = self.request.GET
         parsed = search.parse_query(params.get("q", ""))
         version = page_cache.current_version()
-        regions, years = filter_choices(version)
+        regions, years, topics = filter_choices(version)
         region = next((r for r in regions if r.slug == params.get("region")), None)
         year = next((y for y in years if str(y) == params.get("year", "")), None)
         context = {
             "query": parsed,
             "regions": regions,
             "years": years,
+            "examples": [{"text": w, "query": urlencode({"q": w})} for w in example_words(regions, topics)],
             "region": region,
             "year": year,
             "filters_version": version,
@@ -139,6 +193,9 @@ class SearchView(PublicPageMixin, TemplateView):
             )
             page_obj = results_page(queryset, params.get("page"))
             results = [search_result(article, parsed.terms) for article in page_obj.object_list]
+            if not page_obj.paginator.count:
+                offered = suggestions(parsed, regions, topics, Article.objects.published())
+                context["suggestions"] = offered if any(offered.values()) else None
             filters = {"q": parsed.raw}
             if region is not None:
                 filters["region"] = region.slug
@@ -156,7 +213,7 @@ class SearchView(PublicPageMixin, TemplateView):
         return seo.page_meta(
             self.request,
             title=f"{title} · {seo.SITE_NAME}",
-            description=f"在{seo.SITE_NAME}全部已发布文章中检索标题、正文和来源。",
+            description=f"在{seo.SITE_NAME}全部已发布文章中检索标题、地区、主题、正文、图注和来源。",
             path=self.request.path,
             noindex=bool(parsed.raw),
         )

@@ -98,8 +98,6 @@ class World:
             figure = factories.figure(self.articles[i % count], caption=caption, position=1 + i // count)
             figure.alt_text = alts[i % len(alts)]
             figure.save()
-        for article in self.articles:
-            article.refresh_derived()
         # Every title and region must be covered; more strings than articles would go untested.
         assert count >= len(titles) and count >= len(short_titles) and count >= len(captions)
         assert 3 * count >= len(self.regions) and 3 * count >= len(self.topics)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from newsletter import roles
+from newsletter import derived, roles
 from newsletter.demo import content
 from newsletter.models import (
     Article,
@@ -48,6 +48,7 @@ class Command(BaseCommand):
     help = "载入演示数据（刊物、地区、编辑人员、演示账号和若干期刊）。重复运行不会重复创建。"
 
     @transaction.atomic
+    @derived.deferred()  # articles, sources, tags and figures: their stored texts made once, at the end
     def handle(self, *args, **options):
         publication, _ = Publication.objects.get_or_create(
             slug="sszjc",
@@ -163,6 +164,4 @@ class Command(BaseCommand):
                 )
                 figure.image.save("chart.png", ContentFile(demo_chart()), save=False)
                 figure.save()
-            article.refresh_derived()
-        issue.renumber_figures()
         return issue
