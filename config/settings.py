@@ -50,8 +50,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a cached anonymous page needs none of the work below. The headers the security and CSP
-    # middleware add are stored with the page on a miss (see newsletter/middleware.py).
+    # ETags and 304 answers for every GET, cached pages included.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Then the page cache: a cached anonymous page needs none of the work below. The headers the
+    # security and CSP middleware add are stored with the page on a miss (see newsletter/middleware.py).
     "newsletter.middleware.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsletter.request_guards.RejectNullBytesMiddleware",

@@ -1,9 +1,7 @@
-"""What every public page shares: conditional GET and the <head> metadata."""
-
-from ..http import ConditionalGetMixin
+"""What every public page shares: the <head> metadata. (ETags and 304 answers: ConditionalGetMiddleware.)"""
 
 
-class PublicPageMixin(ConditionalGetMixin):
+class PublicPageMixin:
     """A public page. Subclasses return their metadata from ``get_page_meta`` (see ``seo.page_meta``)."""
 
     def get_page_meta(self, context):
