@@ -2,7 +2,7 @@
 
 
 class PublicPageMixin:
-    """A public page. Subclasses return their metadata from ``get_page_meta`` (see ``seo.page_meta``)."""
+    """A public page. Subclasses return their metadata from ``get_page_meta`` (see ``newsletter.seo.page_meta``)."""
 
     def get_page_meta(self, context):
         raise NotImplementedError

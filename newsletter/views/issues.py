@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .. import renditions
+from .. import renditions, seo
 from ..models import Figure, Issue, IssueRendition
 from ..models.issue import contents_prefetches
-from . import seo
 from .base import PublicPageMixin
 
 

@@ -10,9 +10,8 @@ from django.views.generic import TemplateView
 from regions.models import Region
 
 from .. import cache as page_cache
-from .. import search
+from .. import search, seo
 from ..models import Article, ArticleRegion, Issue
-from . import seo
 from .base import PublicPageMixin
 
 PAGE_SIZE = 20
