@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from regions.models import Region
 from regions.slugs import pinyin_slug
 
-from .. import rendering, renditions
+from .. import links, rendering, renditions
 from .issue import Issue, published_q
 
 
@@ -25,7 +24,7 @@ class Topic(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self):
-        return reverse("newsletter:tag_detail", kwargs={"slug": self.slug})
+        return links.reverse("newsletter:tag_detail", slug=self.slug)
 
 
 class ArticleRegion(TaggedItemBase):
@@ -156,9 +155,8 @@ class Article(models.Model):
     def get_absolute_url(self):
         if self.issue_id is None:
             return ""
-        return reverse(
-            "newsletter:article_detail",
-            kwargs={"year": self.issue.year, "number": self.issue.number, "slug": self.slug},
+        return links.reverse(
+            "newsletter:article_detail", year=self.issue.year, number=self.issue.number, slug=self.slug
         )
 
     @property
