@@ -1,4 +1,4 @@
-"""Serve anonymous readers from the page cache before anything else runs.
+"""Serve anonymous readers from the page cache before the rest of the middleware and the view run.
 
 It runs right after Django's ConditionalGetMiddleware (which answers ``If-None-Match`` with 304
 for hits and misses alike): a cached page costs a stat() of the content-version file (or one cache
@@ -8,7 +8,7 @@ a public page (security headers, the Content-Security-Policy) is stored with the
 that produced it, so a hit carries the very same headers. The ETag is stored with it too, so a hit
 does not hash the page again.
 
-What makes running first safe: the key holds the scheme, so a plain-HTTP request that the security
+What makes running before the security middleware safe: the key holds the scheme, so a plain-HTTP request that the security
 middleware would redirect to HTTPS never finds a page (a redirect is not cached); only 200
 responses without cookies are stored; a request with a query string containing NUL is refused
 downstream with 400 and so is never stored either.
