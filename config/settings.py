@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "django.contrib.humanize",
     "taggit",
     "csp",
     "axes",
@@ -50,13 +49,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a cached anonymous page needs none of the work below. The headers the security and CSP
-    # middleware add are stored with the page on a miss (see newsletter/middleware.py).
+    # ETags and 304 answers for every GET, cached pages included.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Then the page cache: a cached anonymous page needs none of the work below. The headers the
+    # security and CSP middleware add are stored with the page on a miss (see newsletter/middleware.py).
     "newsletter.middleware.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsletter.request_guards.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "newsletter.security_headers.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -5,7 +5,8 @@ Feed readers are unforgiving, so every feed here:
 - gives each item an id that never changes (a tag: URI from the publication and the primary key,
   never the URL, which a correction of the issue number would change);
 - carries the full text, with absolute links, and dates in Beijing time (+08:00);
-- answers conditional GET (ETag, Last-Modified) with 304 and an empty body.
+- carries Last-Modified, so that ConditionalGetMiddleware answers conditional GET (ETag, Last-Modified)
+  with 304 and an empty body.
 """
 
 from dataclasses import dataclass
@@ -20,7 +21,6 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
 from django.utils.html import format_html
 from django.utils.http import http_date
 from django.utils.text import Truncator
@@ -28,7 +28,6 @@ from django.views.generic import TemplateView
 
 from . import rendering
 from .feed_generators import EMPTY_FEED_DATE, AtomFeed, RssFeed
-from .http import content_etag
 from .models import Article, ArticleTopic, Issue, IssueCredit, Publication, Source, Topic
 from .views.search import region_choices
 
@@ -109,13 +108,11 @@ class PublicFeed(Feed):
         feed = self.get_feed(scope, request)
         response = HttpResponse(content_type=feed.content_type)
         feed.write(response, "utf-8")
-        # The ETag is the body's hash: any visible change (a correction, a withdrawal) changes it.
-        etag = content_etag(response.content)
+        # The ETag (ConditionalGetMiddleware) is the body's hash: any visible change changes it.
         changed = public_content_changed_at()
         last_modified = int(max(feed.latest_post_date(), changed or EMPTY_FEED_DATE).timestamp())
-        response.headers["ETag"] = etag
         response.headers["Last-Modified"] = http_date(last_modified)
-        return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+        return response
 
     def get_object(self, request, *args, **kwargs):
         return FeedScope(publication=Publication.objects.prefetch_related("hosts").first())

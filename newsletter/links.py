@@ -5,6 +5,10 @@ instructions), and pages link many issues and articles (the archive lists hundre
 issue page builds five). The answer depends only on the view name, its arguments, the URLconf and
 the script prefix, so it is kept, keyed by all four. A changed URLconf (a test overriding
 ROOT_URLCONF) comes with a new resolver object, so its answers are keyed apart.
+
+It earns its place (issue 14): without it an uncached issue page costs 7.43M instructions instead
+of 6.98M (callgrind, demo content), 6%, above the 5% a per-request optimisation must earn. It uses
+only names django.urls exports.
 """
 
 import functools

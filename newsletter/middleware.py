@@ -1,12 +1,14 @@
-"""Serve anonymous readers from the page cache before anything else runs.
+"""Serve anonymous readers from the page cache before the rest of the middleware and the view run.
 
-This is the first middleware: a cached page costs a stat() of the content-version file (or one
-cache read with Redis), one cache read and building a response from bytes — no session,
-authentication, view, template or database query, and no other middleware. Everything the other
-middleware adds to a public page (security headers, the Content-Security-Policy, the ETag) is
-stored with the page on the miss that produced it, so a hit carries the very same headers.
+It runs right after Django's ConditionalGetMiddleware (which answers ``If-None-Match`` with 304
+for hits and misses alike): a cached page costs a stat() of the content-version file (or one cache
+read with Redis), one cache read and building a response from bytes — no session, authentication,
+view, template or database query, and no other middleware. Everything the other middleware adds to
+a public page (security headers, the Content-Security-Policy) is stored with the page on the miss
+that produced it, so a hit carries the very same headers. The ETag is stored with it too, so a hit
+does not hash the page again.
 
-What makes running first safe: the key holds the scheme, so a plain-HTTP request that the security
+What makes running before the security middleware safe: the key holds the scheme, so a plain-HTTP request that the security
 middleware would redirect to HTTPS never finds a page (a redirect is not cached); only 200
 responses without cookies are stored; a request with a query string containing NUL is refused
 downstream with 400 and so is never stored either.
@@ -16,14 +18,11 @@ import hashlib
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
+from django.utils.cache import set_response_etag
 
 from . import cache as page_cache_module
-from .http import set_etag
 
 EXCLUDED_PREFIXES = ("/admin/", "/preview/", "/media/", "/static/", "/__")
-CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 NOT_STORED_HEADERS = {"x-page-cache", "set-cookie", "date"}
 
 
@@ -41,18 +40,6 @@ def _cacheable_response(response):
         return False
     cache_control = response.get("Cache-Control", "")
     return "private" not in cache_control and "no-store" not in cache_control and "no-cache" not in cache_control
-
-
-def _conditional(request, response):
-    if not any(header in request.META for header in CONDITIONAL_HEADERS):
-        return response
-    last_modified = response.get("Last-Modified")
-    return get_conditional_response(
-        request,
-        etag=response.get("ETag"),
-        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
-        response=response,
-    )
 
 
 class PublicPageCacheMiddleware:
@@ -75,12 +62,13 @@ class PublicPageCacheMiddleware:
             for name, value in headers:
                 response.headers[name] = value
             response.headers["X-Page-Cache"] = "hit"
-            return _conditional(request, response)
+            return response
         response = self.get_response(request)
         if request.method != "GET" or not _cacheable_response(response):
             return response
-        set_etag(response)
+        if not response.has_header("ETag"):
+            set_response_etag(response)
         headers = tuple((name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS)
         cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
         response.headers["X-Page-Cache"] = "miss"
-        return _conditional(request, response)
+        return response

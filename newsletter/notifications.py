@@ -1,4 +1,4 @@
-"""Workflow email. Called by ``workflow`` through ``transaction.on_commit``, never inside a transaction.
+"""Workflow email. Sent on ``signals.issue_event_recorded``, after the workflow's transaction commits.
 
 Who hears about what:
 - submitted → reviewers (group 审核);
@@ -86,6 +86,10 @@ def _body(event):
 
 def _label(status):
     return Issue.Status(status).label if status in Issue.Status.values else status
+
+
+def on_issue_event_recorded(sender, event_pk, **kwargs):
+    notify(event_pk)
 
 
 def notify(event_pk):

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.template.loader import get_template, render_to_string
 from django.utils.dateparse import parse_datetime
 
-from . import cache
+from . import cache, seo
 from .signals import is_new_draft
 
 logger = logging.getLogger(__name__)
@@ -68,8 +68,6 @@ def issue_title(issue):
 
 def render(issue):
     """The rendition's fields for an issue loaded with ``Issue.objects.with_contents()``."""
-    from .views import seo
-
     sections = issue.sections()
     articles = [article for _, group in sections for article in group]
     image = next((f.image.name for a in articles for f in a.figures.all() if f.image), "")

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Issue, IssueEvent, PreviewLink
-from .signals import public_content_changed
+from .signals import issue_event_recorded, public_content_changed
 
 S = Issue.Status
 
@@ -171,9 +171,7 @@ def perform(issue, action, *, by, comment="", publish_at=None):
 
 
 def _after_commit(issue, event):
-    from . import notifications
-
-    transaction.on_commit(lambda: notifications.notify(event.pk))
+    transaction.on_commit(lambda: issue_event_recorded.send(sender=IssueEvent, event_pk=event.pk))
     # "schedule" changes nothing readers see yet, but caches must learn when the issue goes live.
     reason = {PUBLISH: "publish", WITHDRAW: "withdraw", PUBLISH_DUE: "schedule_due", SCHEDULE: "schedule"}.get(
         event.action

@@ -4,8 +4,8 @@ from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
+from newsletter import seo
 from newsletter.models import Article, ArticleRegion
-from newsletter.views import seo
 from newsletter.views.articles import article_list_queryset
 from newsletter.views.base import PublicPageMixin, page_path, page_suffix
 

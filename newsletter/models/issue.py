@@ -76,9 +76,6 @@ class IssueQuerySet(models.QuerySet):
             next_issue_key=_neighbour_key("total_number__gt", "total_number"),
         )
 
-    def for_publication(self, publication):
-        return self.filter(publication=publication)
-
     def propose_next(self, publication):
         """Numbers, date and credits proposed for the issue after the latest one.
 

@@ -2,8 +2,8 @@
 
 from .articles import ArticleDetailView, TagDetailView, TagListView
 from .issues import HomeView, IssueArchiveView, IssueDetailView, IssueYearView, issue_page_queryset
+from .robots import robots_txt
 from .search import SearchView
-from .seo import robots_txt
 
 __all__ = [
     "ArticleDetailView",

@@ -5,9 +5,9 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from .. import seo
 from ..models import Article, ArticleRegion, ArticleTopic, Source, Topic
 from ..rendering import plain_text
-from . import seo
 from .base import PublicPageMixin, page_path, page_suffix
 
 # Columns a list of articles does not show: bodies stay in the database.

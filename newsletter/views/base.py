@@ -1,10 +1,8 @@
-"""What every public page shares: conditional GET and the <head> metadata."""
-
-from ..http import ConditionalGetMixin
+"""What every public page shares: the <head> metadata. (ETags and 304 answers: ConditionalGetMiddleware.)"""
 
 
-class PublicPageMixin(ConditionalGetMixin):
-    """A public page. Subclasses return their metadata from ``get_page_meta`` (see ``seo.page_meta``)."""
+class PublicPageMixin:
+    """A public page. Subclasses return their metadata from ``get_page_meta`` (see ``newsletter.seo.page_meta``)."""
 
     def get_page_meta(self, context):
         raise NotImplementedError

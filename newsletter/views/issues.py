@@ -7,10 +7,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .. import links, renditions
+from .. import links, renditions, seo
 from ..models import Figure, Issue, IssueRendition
 from ..models.issue import contents_prefetches
-from . import seo
 from .base import PublicPageMixin
 
 

@@ -10,10 +10,9 @@ from django.views.generic import TemplateView
 from regions.models import Region
 
 from .. import cache as page_cache
-from .. import search
+from .. import search, seo
 from ..models import Article, ArticleRegion, Issue, Topic
 from ..rendering import normalize_for_search
-from . import seo
 from .base import PublicPageMixin
 
 PAGE_SIZE = 20

@@ -1,15 +1,14 @@
 """What every public page tells search engines and link previews: title, description, canonical URL,
-Open Graph tags and schema.org JSON-LD."""
+Open Graph tags and schema.org JSON-LD. Plain functions, not views: the issue page's rendition
+(``renditions``) stores what they build, and the views (``views/``) put it into pages."""
 
 import json
 
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET
 
-from ..rendering import plain_text
+from .rendering import plain_text
 
 SITE_NAME = "双周决策观察"
 SITE_TAGLINE = "地方工作亮点追踪"
@@ -143,17 +142,3 @@ def article_data(article, image=None):
     if image:
         data["image"] = image
     return data
-
-
-@require_GET
-def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /preview/",
-        "Disallow: /search/",
-        "",
-        f"Sitemap: {absolute(request, reverse('sitemap'))}",
-        "",
-    ]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
