@@ -65,7 +65,9 @@ def _reencode_in_child(data, max_pixels):
         report = None
     if not isinstance(report, dict):
         # A crash of the decoder (or a machine out of memory): the upload cannot be used as it is.
-        logger.error("图片重新编码失败（退出码 %s）：%s", result.returncode, result.stderr[-2000:].decode(errors="replace"))
+        logger.error(
+            "图片重新编码失败（退出码 %s）：%s", result.returncode, result.stderr[-2000:].decode(errors="replace")
+        )
         raise ValidationError("无法处理这张图片，请转换为 JPEG 或 PNG 后重新上传。", code="invalid")
     return report, clean
 

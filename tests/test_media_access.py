@@ -33,7 +33,9 @@ def issue_with_media(status):
     """An issue with one figure and a stored print edition; returns (issue, figure URL, PDF URL)."""
     issue = make_issue(status)
     figure = factories.figure(factories.article(issue))
-    name = default_storage.save(f"issues/pdf/{issue.publication.slug}-{issue.year}-{issue.number}.pdf", ContentFile(FAKE_PDF))
+    name = default_storage.save(
+        f"issues/pdf/{issue.publication.slug}-{issue.year}-{issue.number}.pdf", ContentFile(FAKE_PDF)
+    )
     Issue.objects.filter(pk=issue.pk).update(pdf=name)
     issue.refresh_from_db()
     return issue, figure.image.url, issue.pdf.url

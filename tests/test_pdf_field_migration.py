@@ -44,7 +44,10 @@ def test_a_pdf_value_the_system_did_not_write_is_cleared_and_reported_and_its_fi
 
 @pytest.mark.parametrize(
     "name",
-    ["issues/pdf/sszjc-{issue.year}-{issue.number}.pdf", "issues/pdf/sszjc-{issue.year}-{issue.number}-0123456789abcdef.pdf"],
+    [
+        "issues/pdf/sszjc-{issue.year}-{issue.number}.pdf",
+        "issues/pdf/sszjc-{issue.year}-{issue.number}-0123456789abcdef.pdf",
+    ],
 )
 def test_a_pdf_the_renderer_wrote_is_kept(capsys, name):
     issue, stored = issue_with_file(name, PDF)

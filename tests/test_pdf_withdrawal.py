@@ -39,7 +39,10 @@ def assert_nothing_left(issue, before):
     assert issue.pdf.name == ""
     assert pdf_files() == before, "the rendered file must not stay on disk"
     client = Client()
-    assert client.get(reverse("newsletter:issue_pdf", kwargs={"year": issue.year, "number": issue.number})).status_code == 404
+    assert (
+        client.get(reverse("newsletter:issue_pdf", kwargs={"year": issue.year, "number": issue.number})).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db

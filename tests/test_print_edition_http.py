@@ -15,7 +15,9 @@ FAKE_PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0
 
 def issue_with_stored_pdf(status):
     issue = factories.issue(status=status)
-    name = default_storage.save(f"issues/pdf/{issue.publication.slug}-{issue.year}-{issue.number}.pdf", ContentFile(FAKE_PDF))
+    name = default_storage.save(
+        f"issues/pdf/{issue.publication.slug}-{issue.year}-{issue.number}.pdf", ContentFile(FAKE_PDF)
+    )
     Issue.objects.filter(pk=issue.pk).update(pdf=name)
     return issue
 

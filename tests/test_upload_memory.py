@@ -61,7 +61,12 @@ def test_a_40_megapixel_upload_grows_the_worker_by_little_and_is_stored_downscal
     assert path.stat().st_size <= settings.FIGURE_MAX_BYTES, "the test image must be a legal upload"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
     result = subprocess.run(
-        [sys.executable, "-c", HANDLE, str(path), filename], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", HANDLE, str(path), filename],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])

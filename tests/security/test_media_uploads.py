@@ -55,7 +55,9 @@ def test_the_issue_form_offers_editors_no_pdf_upload(client, editor_user):
 
 
 @pytest.mark.parametrize("filename", sorted(DANGEROUS))
-def test_a_dangerous_file_posted_as_the_issue_pdf_is_neither_stored_nor_served(client, editor_user, chief_user, filename):
+def test_a_dangerous_file_posted_as_the_issue_pdf_is_neither_stored_nor_served(
+    client, editor_user, chief_user, filename
+):
     issue = factories.issue(status=Issue.Status.DRAFT)
     url = reverse("admin:newsletter_issue_change", args=[issue.pk])
     client.force_login(editor_user)
@@ -79,7 +81,9 @@ def test_a_dangerous_file_posted_as_the_issue_pdf_is_neither_stored_nor_served(c
 
 @pytest.mark.parametrize("filename", sorted(DANGEROUS))
 @pytest.mark.parametrize("disguise", ["", ".png", ".jpg"])
-def test_a_dangerous_file_posted_as_a_figure_is_never_served_as_a_page(client, editor_user, chief_user, filename, disguise):
+def test_a_dangerous_file_posted_as_a_figure_is_never_served_as_a_page(
+    client, editor_user, chief_user, filename, disguise
+):
     issue = factories.issue(status=Issue.Status.DRAFT)
     article = factories.article(issue)
     url = reverse("admin:newsletter_article_change", args=[article.pk])
