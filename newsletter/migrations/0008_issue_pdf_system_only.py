@@ -14,6 +14,8 @@ import re
 from django.core.files.storage import default_storage
 from django.db import migrations, models
 
+import newsletter.models.figures
+
 logger = logging.getLogger("newsletter.migrations")
 
 
@@ -51,5 +53,20 @@ class Migration(migrations.Migration):
             name="pdf",
             field=models.FileField(blank=True, editable=False, upload_to="issues/pdf/", verbose_name="PDF 印刷版"),
         ),
+        # The media view looks a figure up by its file name on every image request.
+        migrations.AlterField(
+            model_name="figure",
+            name="image",
+            field=models.ImageField(
+                blank=True,
+                db_index=True,
+                height_field="height",
+                help_text="JPEG、PNG、WebP 或 GIF。导入的图注暂无图片时留空，页面上会提示需要补传。",
+                upload_to=newsletter.models.figures.figure_upload_to,
+                verbose_name="图片",
+                width_field="width",
+            ),
+        ),
+        # Data last: no schema change follows it in this transaction (PostgreSQL's pending trigger events).
         migrations.RunPython(clear_foreign_pdfs, migrations.RunPython.noop),
     ]
