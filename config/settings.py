@@ -198,6 +198,9 @@ SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # Uploaded figures: only real raster images, within these limits.
 FIGURE_MAX_BYTES = int(os.environ.get("FIGURE_MAX_BYTES", str(10 * 1024 * 1024)))
 FIGURE_MAX_PIXELS = int(os.environ.get("FIGURE_MAX_PIXELS", str(40_000_000)))
+# Larger images are stored downscaled to this: 8 Mpx covers a 2x screen at full width and an A4
+# print figure at 300 dpi; what is beyond only costs disk, bandwidth and decode memory.
+FIGURE_STORED_MAX_PIXELS = int(os.environ.get("FIGURE_STORED_MAX_PIXELS", str(8_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Workflow: a reviewer may not approve an issue they submitted themselves.

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.static import serve
 
+from newsletter import media
 from newsletter.admin.wechat import article_wechat_view, issue_wechat_view
 from newsletter.print_views import issue_pdf_preview
 from newsletter.sitemaps import sitemaps
@@ -36,7 +36,6 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Uploaded figures; in a larger deployment a proxy or object store serves these instead.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    # Figures and print editions, with the access rules of their issue (see newsletter/media.py). A proxy
+    # must not serve MEDIA_ROOT itself: it would hand out withdrawn issues' files, and any type at all.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media.serve_media, name="media")]

@@ -19,6 +19,9 @@ from .models import Issue, PreviewLink
 from .views import IssueDetailView
 
 SALT = "newsletter.preview-link"
+# {issue id: token} of the links this session opened: the media view serves their issues' figures
+# while each link stays live (newsletter/media.py).
+MEDIA_GRANTS_SESSION_KEY = "preview_media_grants"
 
 
 def create_link(issue, by, days=None):
@@ -116,6 +119,9 @@ class SharedIssuePreviewView(IssuePreviewMixin, IssueDetailView):
 
     def get_object(self, queryset=None):
         link = link_for_token(self.kwargs["token"])
+        grants = self.request.session.get(MEDIA_GRANTS_SESSION_KEY, {})
+        if grants.get(str(link.issue_id)) != self.kwargs["token"]:
+            self.request.session[MEDIA_GRANTS_SESSION_KEY] = {**grants, str(link.issue_id): self.kwargs["token"]}
         return (queryset if queryset is not None else self.get_queryset()).get(pk=link.issue_id)
 
 

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
+from .media import may_see_unpublished, without_body
 from .models import Issue
 from .printing import pdf, support
 
@@ -31,7 +32,7 @@ def _unavailable_response():
     return response
 
 
-@require_GET
+@require_safe
 def issue_pdf(request, year, number):
     """The stored PDF of a public issue; generated here if the background job has not (yet) made it."""
     issue = get_object_or_404(Issue.objects.published().select_related("publication"), year=year, number=number)
@@ -47,21 +48,13 @@ def issue_pdf(request, year, number):
     # Short public caching: a correction or a withdrawal must reach readers within minutes.
     response["Cache-Control"] = "public, max-age=300"
     response["X-Robots-Tag"] = "noarchive"
-    return response
-
-
-def may_preview(user):
-    return (
-        user.is_active
-        and user.is_staff
-        and (user.has_perm("newsletter.review_issue") or user.has_perm("newsletter.change_issue"))
-    )
+    return without_body(response) if request.method == "HEAD" else response
 
 
 @require_GET
 def issue_pdf_preview(request, pk):
     """A preview PDF of any issue, in any state, rendered on demand and never stored."""
-    if not may_preview(request.user):
+    if not may_see_unpublished(request.user):
         raise PermissionDenied("没有预览印刷版的权限。")
     if not support.pdf_available():
         return _unavailable_response()

@@ -101,7 +101,7 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     readonly_fields = ["status", "published_at", "corrected_at", "submitted_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["publication", ("year", "number", "total_number"), "issue_date", "theme", "seen_version"]}),
-        ("发布", {"fields": ["status", "submitted_by", "published_at", "corrected_at", "pdf"]}),
+        ("发布", {"fields": ["status", "submitted_by", "published_at", "corrected_at"]}),
         ("记录", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     ordering = ["-year", "-number"]

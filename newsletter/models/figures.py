@@ -20,6 +20,7 @@ class Figure(models.Model):
         "图片",
         upload_to=figure_upload_to,
         blank=True,
+        db_index=True,  # the media view finds a figure (and its issue) by the requested file name
         width_field="width",
         height_field="height",
         help_text="JPEG、PNG、WebP 或 GIF。导入的图注暂无图片时留空，页面上会提示需要补传。",

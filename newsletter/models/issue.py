@@ -130,7 +130,9 @@ class Issue(models.Model):
         related_name="+",
     )
     version = models.PositiveIntegerField("版本", default=1, editable=False)
-    pdf = models.FileField("PDF 印刷版", upload_to="issues/pdf/", blank=True)
+    # Written only by the print edition's renderer (printing/pdf.py), never from a form: a file
+    # chosen by a person could be a page with scripts served from our own origin.
+    pdf = models.FileField("PDF 印刷版", upload_to="issues/pdf/", blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -6,12 +6,15 @@ CJK font found through fontconfig (subset and embedded, so the PDF reads the sam
 
 import logging
 import mimetypes
+import secrets
 import threading
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -22,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 # One PDF at a time per process: two corrections in quick succession must not interleave writes.
 _generation_lock = threading.Lock()
+
+# Sent with ``issue_id`` once a PDF is rendered and before it is stored: the seconds in which a
+# withdrawal may land. Tests withdraw the issue here; monitoring may time renders.
+rendered = Signal()
 
 
 def print_queryset():
@@ -37,7 +44,9 @@ def download_filename(issue, preview=False):
 
 def storage_name(issue):
     # ASCII on disk (any file system, any proxy); the reader-facing name comes from Content-Disposition.
-    return f"issues/pdf/{issue.publication.slug}-{issue.year}-{issue.number}.pdf"
+    # A fresh random part per render: a new render never overwrites the file a reader is downloading,
+    # and a withdrawn issue's old address does not start working again when it is republished.
+    return f"issues/pdf/{issue.publication.slug}-{issue.year}-{issue.number}-{secrets.token_hex(8)}.pdf"
 
 
 def render_issue_html(issue, preview=False):
@@ -74,25 +83,51 @@ def generate_stored_pdf(issue_id):
             delete_stored_pdf(issue_id)
             return ""
         data = render_issue_pdf(issue)
-        name = storage_name(issue)
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        saved = default_storage.save(name, ContentFile(data))
-        old = issue.pdf.name
-        # update(), not save(): no signals, no updated_at bump, no race with a concurrent editor's save.
-        Issue.objects.filter(pk=issue.pk).update(pdf=saved)
-        if old and old != saved and default_storage.exists(old):
-            default_storage.delete(old)
-        logger.info("印刷版 PDF 已生成：%s（%d 字节）", saved, len(data))
-        return saved
+        rendered.send(sender=Issue, issue_id=issue_id)
+        return _store_if_still_public(issue, data)
+
+
+def _store_if_still_public(issue, data):
+    """Record the rendered file as the issue's PDF only if the issue is still public, under its row lock.
+
+    The render took seconds without a lock, so the issue may have been withdrawn meanwhile. The
+    check uses the page's rule (``published()``) with the row locked, as the workflow locks it: a
+    withdrawal either committed before (we see it and keep nothing) or waits for us (and its own
+    clean-up then removes what we stored).
+    """
+    saved = default_storage.save(storage_name(issue), ContentFile(data))
+    try:
+        with transaction.atomic():
+            row = Issue.objects.select_for_update().filter(pk=issue.pk).published().values_list("pdf", flat=True)
+            old = next(iter(row), None)
+            if old is not None:
+                # update(), not save(): no signals, no updated_at bump, no race with an editor's save.
+                Issue.objects.filter(pk=issue.pk).update(pdf=saved)
+    except BaseException:
+        _delete_file(saved)
+        raise
+    if old is None:
+        _delete_file(saved)
+        logger.info("期刊 %s 在生成印刷版期间已不再公开，未保存 PDF。", issue.pk)
+        return ""
+    if old and old != saved:
+        transaction.on_commit(lambda: _delete_file(old))
+    logger.info("印刷版 PDF 已生成：%s（%d 字节）", saved, len(data))
+    return saved
 
 
 def delete_stored_pdf(issue_id):
-    name = Issue.objects.filter(pk=issue_id).values_list("pdf", flat=True).first()
-    if name:
-        if default_storage.exists(name):
-            default_storage.delete(name)
+    with transaction.atomic():
+        name = Issue.objects.select_for_update().filter(pk=issue_id).values_list("pdf", flat=True).first()
+        if not name:
+            return
         Issue.objects.filter(pk=issue_id).update(pdf="")
+    transaction.on_commit(lambda: _delete_file(name))
+
+
+def _delete_file(name):
+    if default_storage.exists(name):
+        default_storage.delete(name)
 
 
 def _media_fetcher():
