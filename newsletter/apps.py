@@ -9,12 +9,14 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import cache_invalidation, renditions
+        from . import cache_invalidation, renditions, text_input
         from .printing.tasks import on_public_content_changed
         from .signals import public_content_changed
 
         # The print edition follows what readers can see: (re)generate on publish/correction, drop on withdraw.
         public_content_changed.connect(on_public_content_changed, dispatch_uid="newsletter.printing.pdf")
+        # Text is normalised where it enters: every save of a project model goes through one rule.
+        text_input.connect()
         # Cached public pages go stale whenever anything a reader can see changes.
         cache_invalidation.connect()
         # Issue pages are pre-rendered when what they show changes, and after a deploy whose

@@ -7,7 +7,7 @@ from taggit.models import TagBase, TaggedItemBase
 from regions.models import Region
 from regions.slugs import pinyin_slug
 
-from .. import links, rendering, renditions
+from .. import links, rendering, renditions, text_input
 from .issue import Issue, published_q
 
 
@@ -147,6 +147,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Before the slug and body HTML are derived from the text (pre_save would be too late for them).
+        text_input.normalise(self, kwargs.get("update_fields"))
         if not self.slug:
             self.slug = self._unique_slug()
         self.body_html = self.render_body()
