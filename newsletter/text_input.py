@@ -20,7 +20,7 @@ Chinese text is unchanged apart from the characters above.
 ``connect()`` applies the rules in ``pre_save`` to every editable CharField and TextField of the
 project's models (apps ``newsletter`` and ``regions``), so the admin, the importer's single saves,
 revisions, scripts and the demo loader all go through it; the importer normalises the whole file
-when it decodes it, which covers what it writes with ``bulk_create``.
+when it reads it (``import_file``), which covers what it writes with ``bulk_create``.
 """
 
 import re
@@ -44,6 +44,7 @@ _SINGLE_TO_SPACE = re.compile("[\t\n\x0b\x0c\r\x1c-\x1e\x85\xa0\u2028\u2029]")
 _SINGLE_DROP = re.compile(f"[\x00-\x08\x0e-\x1b\x1f{ZERO_WIDTH}\ufffe\uffff\ud800-\udfff]")
 _MULTI_DROP = re.compile(f"[\x00-\x08\x0c\x0e-\x1f{ZERO_WIDTH}\ufffe\uffff\ud800-\udfff]")
 _MULTI_MAP = str.maketrans({"\x0b": "\n", "\u2028": "\n", "\x85": "\n", "\u2029": "\n\n", "\xa0": " "})
+_SOFT_BREAK_TO_SPACE = str.maketrans({"\x0b": " ", "\u2028": " ", "\x85": " "})
 _SPACES = re.compile(" {2,}")
 
 
@@ -64,6 +65,16 @@ def multi_line(text):
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_MULTI_MAP)
     return _MULTI_DROP.sub("", text)
+
+
+def import_file(text):
+    """A whole import file, whose lines are records (a title, a name, a marker, a paragraph): the
+    multi-line rule, except that a soft line break (U+000B, U+2028, U+0085) is a space there, as in a
+    title typed in the admin, so that it cannot cut a title or a name in two. In a paragraph that
+    renders the same as the line break the body rule makes of it (Markdown joins the lines)."""
+    if not text:
+        return text
+    return multi_line(text.translate(_SOFT_BREAK_TO_SPACE))
 
 
 def xml_safe(text):
