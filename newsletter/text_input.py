@@ -27,6 +27,7 @@ import re
 
 from django.apps import apps
 from django.db import models
+from taggit.managers import _TaggableManager
 
 PROJECT_APPS = ("newsletter", "regions")
 # Derived from already-normalised rows when they are rendered; never typed.
@@ -89,6 +90,24 @@ def parse_tags(string):
     from taggit.utils import _parse_tags
 
     return [name for name in (single_line(tag) for tag in _parse_tags(multi_line(string))) if name]
+
+
+def _tag_names(tags):
+    return [single_line(tag) if isinstance(tag, str) else tag for tag in tags]
+
+
+class NormalisedTags(_TaggableManager):
+    """Tag lookups by name use the names as saved: ``article.topics.add("碳\t市场")`` finds the tag
+    "碳 市场" (its pre_save made it so) instead of failing to, and then creating it a second time."""
+
+    def add(self, *tags, **kwargs):
+        return super().add(*_tag_names(tags), **kwargs)
+
+    def set(self, tags, **kwargs):
+        return super().set(_tag_names(tags), **kwargs)
+
+    def remove(self, *tags):
+        return super().remove(*_tag_names(tags))
 
 
 _fields_by_model = {}

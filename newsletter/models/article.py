@@ -102,11 +102,14 @@ class Article(models.Model):
     regions = TaggableManager(
         "地区标签",
         through=ArticleRegion,
+        manager=text_input.NormalisedTags,
         blank=True,
         related_name="tagged_in_articles",
         help_text="文章涉及的地区（除所属栏目外），例如湖北、北京。",
     )
-    topics = TaggableManager("主题标签", through=ArticleTopic, blank=True, related_name="articles")
+    topics = TaggableManager(
+        "主题标签", through=ArticleTopic, manager=text_input.NormalisedTags, blank=True, related_name="articles"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",
