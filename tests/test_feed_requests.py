@@ -41,11 +41,14 @@ def test_unsupported_methods_on_feeds_answer_405_and_get_and_head_still_work(cli
         assert head.status_code == 200 and head.content == b"", url
 
 
-def test_head_on_robots_txt_answers_200_like_get(client):
-    get = client.get("/robots.txt")
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_head_on_robots_txt_answers_200_like_get(client, settings, page_cache):
+    settings.PAGE_CACHE_ENABLED = page_cache
+    # HEAD first: after a GET, the page cache would answer it whatever the view does.
     head = client.head("/robots.txt")
+    get = client.get("/robots.txt")
+    assert head.status_code == 200, head.status_code
     assert get.status_code == 200 and b"Sitemap:" in get.content
-    assert head.status_code == 200
     assert head["Content-Type"] == get["Content-Type"] == "text/plain; charset=utf-8"
     assert client.generic("TRACE", "/robots.txt").status_code == 405
 
