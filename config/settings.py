@@ -208,6 +208,8 @@ NEWSLETTER_FORBID_SELF_APPROVAL = env_bool("NEWSLETTER_FORBID_SELF_APPROVAL", Tr
 NEWSLETTER_PREVIEW_LINK_DAYS = int(os.environ.get("NEWSLETTER_PREVIEW_LINK_DAYS", "7"))
 
 TAGGIT_CASE_INSENSITIVE = True
+# Tag names typed in the admin get the same single-line rule as every other name (newsletter/text_input.py).
+TAGGIT_TAGS_FROM_STRING = "newsletter.text_input.parse_tags"
 
 LOGGING = {
     "version": 1,
@@ -253,6 +255,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Cut to axes' 255-character column: a longer name gets the normal failure, not a PostgreSQL error.
+AXES_USERNAME_CALLABLE = "newsletter.login_throttle.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已暂时锁定，请稍后再试。"
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，账号已锁定，请联系管理员。"

@@ -4,6 +4,10 @@ Django's RSS writer has no ``content:encoded`` and its Atom writer writes no ``<
 ``<updated>`` only when told, so both are extended here. Both also make every ``href`` and ``src``
 inside an item's HTML absolute, relative to the item's own (absolute) link: a feed reader shows the
 HTML away from our site, where ``/media/…`` or ``#a-slug`` would point nowhere.
+
+Text is normalised where it enters (newsletter/text_input.py), but a row written before that, or by
+``QuerySet.update()``, may still hold a character XML cannot carry; Django's writer raises on it and
+the feed would answer 500. So every text given to a feed or an item is made XML-safe here.
 """
 
 import datetime
@@ -12,6 +16,8 @@ import re
 from urllib.parse import urljoin
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from .text_input import xml_safe
 
 # Used for <updated>/<lastBuildDate> of a feed with no items, so an empty feed's bytes (and its
 # ETag) do not change every second, as Django's fallback of "now" would make them.
@@ -46,8 +52,25 @@ def absolutize_urls(fragment, base):
     return START_TAG.sub(tag, fragment)
 
 
+def _xml_safe_values(values):
+    """``values`` (a dict of feed or item fields) with every string, also inside lists, made XML-safe."""
+
+    def clean(value):
+        if isinstance(value, str):
+            return xml_safe(value)
+        if isinstance(value, list | tuple):
+            return type(value)(clean(item) for item in value)
+        return value
+
+    return {name: clean(value) for name, value in values.items()}
+
+
 class FullContentMixin:
     """Accepts ``content`` (HTML) on each item and absolutizes the item's description and content."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = _xml_safe_values(self.feed)
 
     def add_item(self, *, link, description, content=None, **kwargs):
         super().add_item(
@@ -56,6 +79,7 @@ class FullContentMixin:
             content=absolutize_urls(content, link),
             **kwargs,
         )
+        self.items[-1] = _xml_safe_values(self.items[-1])
 
     def latest_post_date(self):
         if not self.items:
@@ -64,6 +88,15 @@ class FullContentMixin:
 
 
 class RssFeed(FullContentMixin, Rss201rev2Feed):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Readers take an RSS <description> as HTML, so the channel's (plain-text: it names the region
+        # or topic) is escaped as HTML before the XML writer escapes it again. A region named
+        # <img src=x onerror=…> then shows as that text instead of becoming markup. Atom's <subtitle>
+        # is declared text and needs no such step.
+        if self.feed.get("description"):
+            self.feed["description"] = html.escape(self.feed["description"], quote=False)
+
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
 

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Max, Prefetch
-from django.http import Http404, HttpResponse
+from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +32,7 @@ from .models import Article, ArticleTopic, Issue, IssueCredit, Publication, Sour
 from .views.search import region_choices
 
 FEED_LIMIT = 50
+SAFE_METHODS = ["GET", "HEAD"]
 # The date part of every tag: URI. Ids must never change, so neither may this.
 TAG_DATE = "2024"
 SITE_NAME = "双周决策观察"
@@ -101,6 +102,9 @@ class PublicFeed(Feed):
     id_path = ""  # e.g. "feeds/issues"; the same for the RSS and Atom variants
 
     def __call__(self, request, *args, **kwargs):
+        # A feed is read, never written to: TRACE, OPTIONS, PUT … get 405 like the pages, not the feed.
+        if request.method not in SAFE_METHODS:
+            return HttpResponseNotAllowed(SAFE_METHODS)
         try:
             scope = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist as exc:
@@ -276,7 +280,9 @@ class TopicFeed(ArticlesFeed):
 
     def get_object(self, request, slug):
         scope = super().get_object(request)
-        scope.topic = get_object_or_404(Topic, slug=slug)
+        # Like the topic page: a topic no public article carries has no feed (404, in the same query).
+        public = Exists(Article.objects.published().filter(topics=OuterRef("pk")))
+        scope.topic = get_object_or_404(Topic.objects.filter(public), slug=slug)
         return scope
 
     def scope_label(self, scope):

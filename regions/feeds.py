@@ -1,10 +1,11 @@
 """A feed per region: every published article filed under the region's section or tagged with it."""
 
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
 from newsletter.feed_generators import AtomFeed
 from newsletter.feeds import ArticlesFeed
-from newsletter.models import Article
+from newsletter.models import Article, ArticleRegion
 
 from .models import Region
 
@@ -15,7 +16,10 @@ class RegionFeed(ArticlesFeed):
 
     def get_object(self, request, slug):
         scope = super().get_object(request)
-        scope.region = get_object_or_404(Region, slug=slug)
+        # Like the region page: a region no public article is in has no feed (404, in the same query).
+        tagged = ArticleRegion.objects.filter(tag=OuterRef(OuterRef("pk")), content_object=OuterRef("pk"))
+        public = Exists(Article.objects.published().filter(Q(section=OuterRef("pk")) | Exists(tagged)))
+        scope.region = get_object_or_404(Region.objects.filter(public), slug=slug)
         return scope
 
     def scope_label(self, scope):

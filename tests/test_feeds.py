@@ -296,10 +296,12 @@ def test_demo_content_feeds_parse_without_warnings(client, demo):
         assert all(e.get("content") and e.content[0].value for e in feed.entries)
 
 
-def test_a_feed_with_no_items_is_valid_and_does_not_change_between_requests(client):
-    factories.region("江苏")
-    first = client.get("/feeds/regions/jiangsu/atom/")
-    later = client.get("/feeds/regions/jiangsu/atom/")
+def test_a_feed_with_no_items_is_valid_and_does_not_change_between_requests(client, settings):
+    # A site-wide feed before anything is published (an empty region or topic feed is 404 instead,
+    # see tests/test_feed_requests.py). Not from the page cache, where an earlier test may have left it.
+    settings.PAGE_CACHE_ENABLED = False
+    first = client.get("/feeds/articles/atom/")
+    later = client.get("/feeds/articles/atom/")
     assert first.content == later.content and first["ETag"] == later["ETag"]
     feed = feedparser.parse(first.content)
     assert feed.bozo == 0 and feed.entries == [] and feed.feed.updated.endswith("+08:00")

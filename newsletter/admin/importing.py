@@ -15,10 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from ..importing.exporter import export_json, export_markdown, load_for_export
-from ..importing.runner import import_bytes
+from ..importing.runner import FileOutcome, import_bytes
 from ..models import Issue, Publication
+from .upload_names import UndecodableNames
 
 SESSION_KEY = "newsletter_import_files"
 MAX_FILES = 50
@@ -59,12 +61,31 @@ def _filename(issue, extension):
     return f"{issue.publication.slug}-{issue.year}-{issue.number:02d}.{extension}"
 
 
+@csrf_exempt
 def import_view(request):
     """Step 1 (GET/POST upload): check every file without writing. Step 2 (POST confirm): import them."""
+    # The handler must be in place before the body is parsed, which the CSRF check does first: so
+    # CSRF is checked inside, as Django's documentation on upload handlers shows.
+    skipped = UndecodableNames(request, max_bytes=MAX_FILES * MAX_BYTES + 1024 * 1024)
+    request.upload_handlers.insert(0, skipped)
+    return _import(request, skipped)
+
+
+def _skipped_message(name):
+    return f"{name}：文件名不是 UTF-8 编码，无法读取这个文件（未导入）。请把文件改名后重新上传，例如只用数字和字母。"
+
+
+@csrf_protect
+def _import(request, skipped):
     if request.method == "POST" and request.POST.get("step") == "confirm":
         return _confirm(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {**admin.site.each_context(request), "title": "导入往期", "form": form, "opts": Issue._meta}
+    unreadable = [FileOutcome(name, "failed", _skipped_message(name)) for name in skipped.names]
+    if unreadable and not form.is_valid() and not request.FILES:
+        form.errors.pop("files", None)
+        for outcome in unreadable:
+            form.add_error("files", outcome.message)
     if request.method == "POST" and form.is_valid():
         publication = form.cleaned_data["publication"]
         slug = publication.slug if publication else None
@@ -75,6 +96,7 @@ def import_view(request):
             outcomes.append(import_bytes(content, upload.name, publication_slug=slug, dry_run=True, replace=replace))
             stored.append({"name": upload.name, "content": base64.b64encode(content).decode("ascii")})
         request.session[SESSION_KEY] = {"files": stored, "publication": slug, "replace": replace}
+        outcomes = unreadable + outcomes
         context.update(
             title="导入往期：确认",
             outcomes=outcomes,

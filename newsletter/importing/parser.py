@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from newsletter.models.sources import normalize_outlet_name
+from newsletter.text_input import import_file
 
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, SectionData, SourceData
 from .text import NON_INITIAL, collapse_spaces, decode, for_matching, is_terminated, join_broken
@@ -64,8 +65,9 @@ class _Parser:
     def __init__(self, text, filename, known_lines):
         self.filename = filename
         self.warnings = []
-        cleaned = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-        cleaned = re.sub(r"[\u200b\u200c\u200d\u2060]", "", cleaned).replace("\u00a0", " ")
+        # The file's text goes through the rules text typed in the admin does (line breaks, controls,
+        # zero-width characters, NBSP): what is imported is safe in every output.
+        cleaned = import_file(text)
         # (line number, text without surrounding spaces, had a Markdown hard break)
         self.lines = [(number, raw.strip(), raw.endswith("  ")) for number, raw in enumerate(cleaned.split("\n"), 1)]
         self.known = {for_matching(k) for k in known_lines if k}

@@ -46,7 +46,9 @@ def decode(data, filename=""):
         )
     head = data[:8192]
     controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32 and byte != 27)
-    if b"\x00" in head or controls > len(head) // 100:
+    # NUL is looked for in the whole file, not just the head the other controls are counted in: one
+    # further down used to reach PostgreSQL, which refuses it in any text (a traceback, not a message).
+    if b"\x00" in data or controls > len(head) // 100:
         raise ImportFailure(
             "这不是文本文件（看起来是二进制文件），请导入由印刷版转换得到的 .txt 或 .md 文本。", filename=filename
         )

@@ -9,7 +9,7 @@ from taggit.models import TagBase, TaggedItemBase
 from regions.models import Region
 from regions.slugs import pinyin_slug
 
-from .. import links, rendering
+from .. import links, rendering, text_input
 from .issue import Issue, published_q
 
 # search_text is the title, then the section and tag names, then everything else, each part
@@ -114,11 +114,14 @@ class Article(models.Model):
     regions = TaggableManager(
         "地区标签",
         through=ArticleRegion,
+        manager=text_input.NormalisedTags,
         blank=True,
         related_name="tagged_in_articles",
         help_text="文章涉及的地区（除所属栏目外），例如湖北、北京。",
     )
-    topics = TaggableManager("主题标签", through=ArticleTopic, blank=True, related_name="articles")
+    topics = TaggableManager(
+        "主题标签", through=ArticleTopic, manager=text_input.NormalisedTags, blank=True, related_name="articles"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",
@@ -159,6 +162,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Before the slug and body HTML are derived from the text (pre_save would be too late for them).
+        text_input.normalise(self, kwargs.get("update_fields"))
         if not self.slug:
             self.slug = self._unique_slug()
         # The stored texts follow the article's own fields here, in the same write. Changes to the
