@@ -144,6 +144,16 @@ def normalise(instance, update_fields=None):
                 setattr(instance, name, rule(value))
 
 
+class CleanTextModel:
+    """Model mixin: validation sees the text as it will be saved. A ModelForm checks uniqueness on the
+    instance after ``full_clean()``; normalising only in ``pre_save`` would let "上\u200b海" pass that
+    check beside an existing "上海" and then fail at the database (a 500 instead of the form's error)."""
+
+    def clean_fields(self, exclude=None):
+        normalise(self)
+        super().clean_fields(exclude)
+
+
 def _on_pre_save(sender, instance, update_fields=None, **kwargs):
     normalise(instance, update_fields)
 

@@ -2,6 +2,8 @@ from django.db import models
 from django.urls import reverse
 from taggit.models import TagBase
 
+from newsletter.text_input import CleanTextModel
+
 from .slugs import pinyin_slug
 
 
@@ -10,7 +12,7 @@ class RegionQuerySet(models.QuerySet):
         return self.order_by("order", "name")
 
 
-class Region(TagBase):
+class Region(CleanTextModel, TagBase):
     """A place. Issues are grouped by region sections, and articles are tagged with the regions they cover.
 
     A django-taggit tag model, so one table serves both the section an article sits in and the

@@ -10,6 +10,7 @@ from regions.models import Region
 from regions.slugs import pinyin_slug
 
 from .. import links, rendering, text_input
+from ..text_input import CleanTextModel
 from .issue import Issue, published_q
 
 # search_text is the title, then the section and tag names, then everything else, each part
@@ -23,7 +24,7 @@ HEAD_END = "\x1e"
 DERIVED_FROM = frozenset({"title", "short_title", "summary", "body", "section", "section_id"})
 
 
-class Topic(TagBase):
+class Topic(CleanTextModel, TagBase):
     """A topic tag (碳市场, 并购重组 …) with a pinyin slug."""
 
     class Meta:
@@ -77,7 +78,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("section__order", "section_id", "position", "pk")
 
 
-class Article(models.Model):
+class Article(CleanTextModel, models.Model):
     issue = models.ForeignKey(
         Issue,
         verbose_name="所属期刊",

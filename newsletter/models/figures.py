@@ -3,6 +3,8 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ..text_input import CleanTextModel
+
 
 def figure_upload_to(instance, filename):
     # The stored name is ours, not the uploader's: no path tricks, no surprising extension.
@@ -12,7 +14,7 @@ def figure_upload_to(instance, filename):
     return f"figures/{uuid.uuid4().hex}.{extension}"
 
 
-class Figure(models.Model):
+class Figure(CleanTextModel, models.Model):
     """An image in an article. Numbers (图 1, 图 2 …) run through the whole issue."""
 
     article = models.ForeignKey("Article", verbose_name="文章", on_delete=models.CASCADE, related_name="figures")

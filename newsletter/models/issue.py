@@ -7,6 +7,7 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from .. import links
+from ..text_input import CleanTextModel
 from .publication import Editor, Publication
 
 
@@ -100,7 +101,7 @@ class IssueQuerySet(models.QuerySet):
         }
 
 
-class Issue(models.Model):
+class Issue(CleanTextModel, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         IN_REVIEW = "in_review", "待审核"

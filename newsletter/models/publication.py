@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 
+from ..text_input import CleanTextModel
 
-class Publication(models.Model):
+
+class Publication(CleanTextModel, models.Model):
     """A series the institute publishes, such as 《双周决策观察 · 地方工作亮点追踪》."""
 
     name = models.CharField("刊名", max_length=100, unique=True, help_text="例如：双周决策观察")
@@ -32,7 +34,7 @@ class Publication(models.Model):
         return [host.name for host in self.hosts.all()]
 
 
-class PublicationHost(models.Model):
+class PublicationHost(CleanTextModel, models.Model):
     """One 主办 institution, in masthead order."""
 
     publication = models.ForeignKey(Publication, verbose_name="刊物", on_delete=models.CASCADE, related_name="hosts")
@@ -51,7 +53,7 @@ class PublicationHost(models.Model):
         return self.name
 
 
-class Editor(models.Model):
+class Editor(CleanTextModel, models.Model):
     """A person who can be credited on the masthead (编辑, 统筹)."""
 
     name = models.CharField("姓名", max_length=50, unique=True)

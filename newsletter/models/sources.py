@@ -2,6 +2,8 @@ import re
 
 from django.db import models
 
+from ..text_input import CleanTextModel
+
 
 def normalize_outlet_name(name):
     """One spelling per outlet: "21 世纪经济报道" and "21世纪经济报道" are the same paper.
@@ -13,7 +15,7 @@ def normalize_outlet_name(name):
     return re.sub(r"(?<=[^\x00-\x7f]) (?=\S)|(?<=\S) (?=[^\x00-\x7f])", "", name)
 
 
-class Outlet(models.Model):
+class Outlet(CleanTextModel, models.Model):
     """A medium articles are excerpted from (金融时报, 21世纪经济报道 …), shared by all articles."""
 
     name = models.CharField("媒体名称", max_length=100, unique=True)
@@ -26,6 +28,11 @@ class Outlet(models.Model):
     def __str__(self):
         return self.name
 
+    def clean_fields(self, exclude=None):
+        # The uniqueness check must see the spelling that will be saved.
+        super().clean_fields(exclude)
+        self.name = normalize_outlet_name(self.name)
+
     def save(self, *args, **kwargs):
         self.name = normalize_outlet_name(self.name)
         super().save(*args, **kwargs)
@@ -36,7 +43,7 @@ class Outlet(models.Model):
         return outlet
 
 
-class Source(models.Model):
+class Source(CleanTextModel, models.Model):
     """One outlet an article was taken from, with that outlet's date, in source-line order."""
 
     article = models.ForeignKey("Article", verbose_name="文章", on_delete=models.CASCADE, related_name="sources")
