@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from .. import revisions
 from ..models import Article, ArticleRevision
-from .guards import refused_response
+from .guards import EditRefused, lock_issues_for_edit, refused_response
 
 
 def _article(model_admin, request, object_id):
@@ -98,6 +99,13 @@ def restore_view(model_admin, request, object_id, revision_id):
     if not model_admin.has_change_permission(request, article):
         raise PermissionDenied
     revision = get_object_or_404(ArticleRevision, pk=revision_id, article=article)
-    restored = revisions.restore(revision, by=request.user)
+    try:
+        with transaction.atomic():
+            lock_issues_for_edit([article.issue_id], request.user)
+            restored = revisions.restore(revision, by=request.user)
+    except EditRefused as refused:
+        return refused_response(
+            model_admin, request, refused.refusal, reverse("admin:newsletter_article_revisions", args=[article.pk])
+        )
     messages.success(request, f"已恢复该版本，并记录为新的修订（{restored.note}）。")
     return redirect(reverse("admin:newsletter_article_revisions", args=[article.pk]))

@@ -9,7 +9,7 @@ from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
 from . import article_revisions
-from .guards import EditorialGuardsMixin, edit_refusal
+from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 
 
 def conflict_html(article, seen_version):
@@ -158,6 +158,8 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         with transaction.atomic():
+            before = Article.objects.filter(pk=obj.pk).values_list("issue_id", flat=True).first() if change else None
+            lock_issues_for_edit([before, obj.issue_id], request.user)
             if change:
                 stored = Article.objects.get(pk=obj.pk)
                 if not stored.revisions.exists():

@@ -35,6 +35,27 @@ def edit_refusal(issue, user):
     return None
 
 
+class EditRefused(Exception):
+    """Raised inside a save's transaction when the issue's state no longer allows it; rolls it back."""
+
+    def __init__(self, refusal):
+        self.refusal = refusal
+        super().__init__(refusal)
+
+
+def lock_issues_for_edit(issue_ids, user):
+    """Lock these issues' rows and check again that ``user`` may change their content.
+
+    The page checked before the form was read, but 提交审核 may have taken the issue since: under the
+    row lock that the workflow also takes, the answer is final until this transaction commits.
+    """
+    ids = sorted({pk for pk in issue_ids if pk})
+    for issue in Issue.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        refusal = edit_refusal(issue, user)
+        if refusal:
+            raise EditRefused(refusal)
+
+
 def refused_response(model_admin, request, refusal, back_url):
     """403 with the reason, for a write the issue's state does not allow; nothing was written."""
     context = {**model_admin.admin_site.each_context(request), "title": "未保存", "refusal": refusal}
@@ -74,6 +95,8 @@ class EditorialGuardsMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditRefused as refused:
+            return refused_response(self, request, refused.refusal, request.path)
         except locking.ConflictError:
             pass
         # Someone saved between our form check and our UPDATE, and nothing of ours was written.
