@@ -28,14 +28,14 @@ class Outlet(CleanTextModel, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name = normalize_outlet_name(self.name)
+        super().save(*args, **kwargs)
+
     def clean_fields(self, exclude=None):
         # The uniqueness check must see the spelling that will be saved.
         super().clean_fields(exclude)
         self.name = normalize_outlet_name(self.name)
-
-    def save(self, *args, **kwargs):
-        self.name = normalize_outlet_name(self.name)
-        super().save(*args, **kwargs)
 
     @classmethod
     def get_for_name(cls, name):
