@@ -95,6 +95,7 @@ class IssuePreviewMixin:
 
     template_name = "newsletter/issue_preview.html"
     serve_renditions = False  # a preview shows the rows as they are this moment
+    is_preview = True
     pdf_preview = False  # the PDF of a non-public issue is rendered only for staff (admin preview)
 
     def get_queryset(self):
@@ -104,6 +105,7 @@ class IssuePreviewMixin:
         context = super().get_context_data(**kwargs)
         context["noindex"] = True
         context["preview_url"] = self.request.path
+        context["issue_url"] = self.request.path  # the print layout's way back leads to the preview
         if self.pdf_preview:
             context["preview_pdf_url"] = reverse("newsletter_issue_pdf_preview", args=[self.object.pk])
         if isinstance(context.get("meta"), dict):

@@ -66,15 +66,18 @@ def issue_title(issue):
     return f"{issue.publication.name} {issue.short_label}（总第 {issue.total_number} 期）"
 
 
-def render(issue):
-    """The rendition's fields for an issue loaded with ``Issue.objects.with_contents()``."""
+def render(issue, preview=False):
+    """The rendition's fields for an issue loaded with ``Issue.objects.with_contents()``. A preview's
+    article titles lead within the page: the issue's public article pages do not exist yet."""
     sections = issue.sections()
     articles = [article for _, group in sections for article in group]
     image = next((f.image.name for a in articles for f in a.figures.all() if f.image), "")
     publisher = next(iter(issue.publication.host_names()), "")
     return {
         "stamp": stamp(),
-        "html": render_to_string("newsletter/_issue_body.html", {"issue": issue, "sections": sections}),
+        "html": render_to_string(
+            "newsletter/_issue_body.html", {"issue": issue, "sections": sections, "preview": preview}
+        ),
         "title": issue_title(issue),
         "description": seo.describe(issue_description(issue)),
         "image": image,

@@ -112,6 +112,7 @@ class IssueDetailView(PublicPageMixin, DetailView):
     context_object_name = "issue"
     template_name = "newsletter/issue_detail.html"
     serve_renditions = True
+    is_preview = False
     # What a stored rendition leaves to the issue row: its address and its print PDF.
     queryset = Issue.objects.select_related("rendition").only(
         "year", "number", "pdf", *(f"rendition__{name}" for name in renditions.SERVED_FIELDS)
@@ -132,7 +133,7 @@ class IssueDetailView(PublicPageMixin, DetailView):
         else:
             # What would be stored, built from the rows now: both ways give the same page.
             self.object = issue = self.with_contents(self.object)
-            self.rendition = IssueRendition(issue=issue, **renditions.render(issue))
+            self.rendition = IssueRendition(issue=issue, **renditions.render(issue, preview=self.is_preview))
             previous, following = neighbour(issue.previous_issue_key), neighbour(issue.next_issue_key)
         self.issue_url = self.object.get_absolute_url()
         return super().get_context_data(
