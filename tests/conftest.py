@@ -34,3 +34,9 @@ def reviewer_user(db):
 @pytest.fixture
 def chief_user(db):
     return _user_in(roles.CHIEF, "chief1")
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """For tests of what a page shows: every request renders it (``pytest.mark.usefixtures``)."""
+    settings.PAGE_CACHE_ENABLED = False

@@ -23,13 +23,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
-from pypdf import PdfReader
 
 from newsletter import roles, workflow
 from newsletter.models import Issue, PreviewLink
 from tests import factories
 from tests.factories import role_user
-from tests.test_pdf_layout import require_pdf_tools
+from tests.test_pdf_layout import qr_payload, require_pdf_tools
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = "8101"
@@ -200,20 +199,6 @@ def test_workflow_emails_link_the_site_url_make_run_sets_even_when_sent_from_ano
             assert f"在后台查看：{SITE}{change_path}" in body, action
             assert OTHER_HOST not in body and ":8000" not in body
     assert all(f"公开页面：{SITE}/issues/2024/24/" in body for body in bodies[workflow.PUBLISH])
-
-
-def qr_payload(data, tmp_path):
-    pages = len(PdfReader(io.BytesIO(data)).pages)
-    (tmp_path / "issue.pdf").write_bytes(data)
-    subprocess.run(
-        ["pdftoppm", "-r", "150", "-f", str(pages), "-l", str(pages), "-png", "-singlefile", "issue.pdf", "last"],
-        cwd=tmp_path,
-        check=True,
-    )
-    decoded = subprocess.run(
-        ["zbarimg", "--quiet", "--raw", str(tmp_path / "last.png")], capture_output=True, text=True, check=True
-    )
-    return decoded.stdout.strip()
 
 
 def test_the_pdf_qr_code_opens_the_issue_at_the_site_url_make_run_sets(

@@ -19,14 +19,10 @@ from regions.models import Region
 from tests import factories as f
 from tests.test_locking import article_form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 SAMPLES = Path(__file__).parent / "samples"
 
-
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = False
 
 
 def found(client, query):

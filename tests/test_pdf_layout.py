@@ -36,6 +36,21 @@ def _in_ci():
     return bool(os.environ.get("CI"))
 
 
+def qr_payload(data, tmp_path):
+    """What the QR code on the last page of a PDF says (rendered with pdftoppm, read with zbarimg)."""
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    (tmp_path / "issue.pdf").write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-f", str(pages), "-l", str(pages), "-png", "-singlefile", "issue.pdf", "last"],
+        cwd=tmp_path,
+        check=True,
+    )
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(tmp_path / "last.png")], capture_output=True, text=True, check=True
+    )
+    return decoded.stdout.strip()
+
+
 def normalise(text):
     return re.sub(r"\s+", "", text)
 
@@ -153,13 +168,4 @@ def test_last_page_has_the_slogan_and_a_qr_code_that_opens_the_issue_web_page(de
     last = normalise(pdf_text(data, pages, pages))
     assert normalise(expected["slogan"]) in last
     assert "扫描二维码，敬请详看电子版" in last
-    (tmp_path / "issue.pdf").write_bytes(data)
-    subprocess.run(
-        ["pdftoppm", "-r", "150", "-f", str(pages), "-l", str(pages), "-png", "-singlefile", "issue.pdf", "last"],
-        cwd=tmp_path,
-        check=True,
-    )
-    decoded = subprocess.run(
-        ["zbarimg", "--quiet", "--raw", str(tmp_path / "last.png")], capture_output=True, text=True, check=True
-    )
-    assert decoded.stdout.strip() == expected["url"]
+    assert qr_payload(data, tmp_path) == expected["url"]

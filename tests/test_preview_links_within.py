@@ -13,25 +13,19 @@ from tests.test_preview_withdrawn import Links
 pytestmark = pytest.mark.django_db
 
 
-def draft_with_article():
+@pytest.fixture(params=["share link", "admin preview"])
+def preview(request, client, chief_user):
+    """(issue, its article, the preview's address) for a share link, or for staff in the admin."""
     issue = factories.issue(status=Issue.Status.IN_REVIEW, year=2032, number=5)
     article = factories.article(issue=issue, title="尚未发布的文章")
-    return issue, article
+    if request.param == "share link":
+        return issue, article, previews.url_for(previews.create_link(issue, chief_user))
+    client.force_login(chief_user)
+    return issue, article, reverse("admin:newsletter_issue_preview", args=[issue.pk])
 
 
-def preview_urls(issue, chief_user):
-    return {
-        "share link": previews.url_for(previews.create_link(issue, chief_user)),
-        "admin preview": reverse("admin:newsletter_issue_preview", args=[issue.pk]),
-    }
-
-
-@pytest.mark.parametrize("kind", ["share link", "admin preview"])
-def test_article_titles_in_a_preview_lead_to_the_article_within_it(client, chief_user, kind):
-    issue, article = draft_with_article()
-    url = preview_urls(issue, chief_user)[kind]
-    if kind == "admin preview":
-        client.force_login(chief_user)
+def test_article_titles_in_a_preview_lead_to_the_article_within_it(client, preview):
+    _, article, url = preview
     html = client.get(url).content.decode()
     title_links = {href for href, text in Links(html).links if text == article.title}
     assert title_links == {f"#{article.anchor}"}, title_links  # the table of contents and the heading
@@ -39,12 +33,8 @@ def test_article_titles_in_a_preview_lead_to_the_article_within_it(client, chief
     assert article.get_absolute_url() not in html
 
 
-@pytest.mark.parametrize("kind", ["share link", "admin preview"])
-def test_the_print_layout_of_a_preview_leads_back_to_the_preview(client, chief_user, kind):
-    issue, _ = draft_with_article()
-    url = preview_urls(issue, chief_user)[kind]
-    if kind == "admin preview":
-        client.force_login(chief_user)
+def test_the_print_layout_of_a_preview_leads_back_to_the_preview(client, preview):
+    issue, _, url = preview
     screen = Links(client.get(url).content.decode())
     assert screen.href("打印版式") == f"{url}?print=1"
     printed = client.get(f"{url}?print=1")

@@ -14,13 +14,9 @@ from newsletter.models import Issue
 
 from . import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 
-
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = False
 
 
 def parse(response):
