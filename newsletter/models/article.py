@@ -3,13 +3,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from regions.models import Region
 from regions.slugs import pinyin_slug
 
-from .. import links, rendering, text_input
+from .. import rendering, text_input
 from ..text_input import CleanTextModel
 from .issue import Issue, published_q
 
@@ -37,7 +38,7 @@ class Topic(CleanTextModel, TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self):
-        return links.reverse("newsletter:tag_detail", slug=self.slug)
+        return reverse("newsletter:tag_detail", kwargs={"slug": self.slug})
 
 
 class ArticleRegion(TaggedItemBase):
@@ -180,8 +181,9 @@ class Article(CleanTextModel, models.Model):
     def get_absolute_url(self):
         if self.issue_id is None:
             return ""
-        return links.reverse(
-            "newsletter:article_detail", year=self.issue.year, number=self.issue.number, slug=self.slug
+        return reverse(
+            "newsletter:article_detail",
+            kwargs={"year": self.issue.year, "number": self.issue.number, "slug": self.slug},
         )
 
     @property

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
+from django.urls import reverse
 from django.utils import timezone
 
-from .. import links
 from ..text_input import CleanTextModel
 from .publication import Editor, Publication
 
@@ -179,7 +179,7 @@ class Issue(CleanTextModel, models.Model):
     @staticmethod
     def url_for(year, number):
         """The issue page's address from its numbering alone (the pager has no Issue to ask)."""
-        return links.reverse("newsletter:issue_detail", year=year, number=number)
+        return reverse("newsletter:issue_detail", kwargs={"year": year, "number": number})
 
     @property
     def short_label(self):

@@ -6,8 +6,8 @@ import importlib.util
 import sys
 
 from django import template
+from django.urls import reverse
 
-from .. import links
 from ..printing import support
 
 register = template.Library()
@@ -39,7 +39,7 @@ def issue_pdf_link(issue):
     available, missing = _pdf_status()
     return {
         # A PDF already stored can be served even where this process could not render a new one.
-        "url": links.reverse("newsletter:issue_pdf", year=issue.year, number=issue.number),
+        "url": reverse("newsletter:issue_pdf", kwargs={"year": issue.year, "number": issue.number}),
         "ready": bool(issue.pdf),
         "available": available or bool(issue.pdf),
         "missing": missing,

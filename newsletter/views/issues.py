@@ -4,10 +4,11 @@ import json
 
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .. import links, renditions, seo
+from .. import renditions, seo
 from ..models import Figure, Issue, IssueRendition
 from ..models.issue import contents_prefetches
 from .base import PublicPageMixin
@@ -139,7 +140,7 @@ class IssueDetailView(PublicPageMixin, DetailView):
         return super().get_context_data(
             issue=self.object,
             issue_url=self.issue_url,
-            year_url=links.reverse("newsletter:issue_year", year=self.object.year),
+            year_url=reverse("newsletter:issue_year", kwargs={"year": self.object.year}),
             issue_body=mark_safe(self.rendition.html),  # noqa: S308 — rendered by our templates
             previous_issue=previous,
             next_issue=following,
