@@ -182,7 +182,9 @@ def test_workflow_emails_link_the_site_url_make_run_sets_even_when_sent_from_ano
     factories.article(issue)
     change_path = reverse("admin:newsletter_issue_change", args=[issue.pk])
     bodies = {}
-    with override_settings(SITE_URL=make_run_site_url, NEWSLETTER_PDF_SYNC=False):
+    # The print edition renders in-line (settings_test): a background render would outlive the test
+    # and hold the shared in-memory SQLite database while the next test starts.
+    with override_settings(SITE_URL=make_run_site_url):
         for user, action in ((editor, workflow.SUBMIT), (reviewer, workflow.APPROVE), (chief, workflow.PUBLISH)):
             client.force_login(user)
             mail.outbox.clear()
