@@ -39,6 +39,8 @@ class Rule:
     permission: str  # "newsletter.<codename>"; superusers have every permission
     role_text: str
     needs_comment: bool = False
+    # What readers will see change, said before the move is made (the admin asks to confirm it).
+    consequence: str = ""
 
 
 RULES = {
@@ -49,9 +51,33 @@ RULES = {
         "退回修改", (S.IN_REVIEW, S.APPROVED), S.CHANGES_REQUESTED, "newsletter.review_issue", "审核或主编", True
     ),
     APPROVE: Rule("审核通过", (S.IN_REVIEW,), S.APPROVED, "newsletter.review_issue", "审核或主编"),
-    SCHEDULE: Rule("定时发布", (S.APPROVED,), S.SCHEDULED, "newsletter.publish_issue", "主编"),
-    PUBLISH: Rule("立即发布", (S.APPROVED, S.SCHEDULED), S.PUBLISHED, "newsletter.publish_issue", "主编"),
-    WITHDRAW: Rule("撤回", (S.SCHEDULED, S.PUBLISHED), S.WITHDRAWN, "newsletter.publish_issue", "主编", True),
+    SCHEDULE: Rule(
+        "定时发布",
+        (S.APPROVED,),
+        S.SCHEDULED,
+        "newsletter.publish_issue",
+        "主编",
+        consequence="到了您填写的时间，本期将自动对读者公开（首页、往期、订阅、检索），并生成印刷版 PDF；"
+        "在此之前主编仍可立即发布或撤回。",
+    ),
+    PUBLISH: Rule(
+        "立即发布",
+        (S.APPROVED, S.SCHEDULED),
+        S.PUBLISHED,
+        "newsletter.publish_issue",
+        "主编",
+        consequence="本期将立即对读者公开：出现在首页、往期、订阅和检索中，并生成印刷版 PDF，订阅者会收到新的一期。",
+    ),
+    WITHDRAW: Rule(
+        "撤回",
+        (S.SCHEDULED, S.PUBLISHED),
+        S.WITHDRAWN,
+        "newsletter.publish_issue",
+        "主编",
+        True,
+        consequence="本期将立即从网站撤下：期刊页、文章页、订阅、检索和站点地图中都不再出现，印刷版 PDF 和图片不再公开，"
+        "分享预览链接随之失效。",
+    ),
     REOPEN: Rule("重新打开", (S.WITHDRAWN, S.APPROVED), S.DRAFT, "newsletter.publish_issue", "主编"),
 }
 

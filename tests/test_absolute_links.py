@@ -189,7 +189,9 @@ def test_workflow_emails_link_the_site_url_make_run_sets_even_when_sent_from_ano
             client.force_login(user)
             mail.outbox.clear()
             response = client.post(
-                reverse("admin:newsletter_issue_transition", args=[issue.pk, action]), headers={"host": OTHER_HOST}
+                reverse("admin:newsletter_issue_transition", args=[issue.pk, action]),
+                {"confirmed": "True"},  # publishing asks first (tests/test_workflow_confirmation.py)
+                headers={"host": OTHER_HOST},
             )
             assert response.status_code == 302
             issue.refresh_from_db()

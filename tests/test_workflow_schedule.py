@@ -79,7 +79,7 @@ def test_the_schedule_form_takes_beijing_time(client, chief_user):
         client.force_login(chief_user)  # inside: a session from "now" would have expired by 2031
         response = client.post(
             reverse("admin:newsletter_issue_transition", args=[issue.pk, "schedule"]),
-            {"publish_at": "2031-03-06T09:00", "comment": ""},
+            {"publish_at": "2031-03-06T09:00", "comment": "", "confirmed": "True"},
         )
     assert response.status_code == 302
     issue.refresh_from_db()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -18,6 +19,8 @@ S = Issue.Status
 
 
 class TransitionForm(forms.Form):
+    # Moves with a consequence for readers are made only from the confirmation page, which sends this.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
     publish_at = forms.DateTimeField(
         label="发布时间（北京时间）",
@@ -45,6 +48,9 @@ def transition_view(model_admin, request, object_id, action):
             for error in errors:
                 messages.error(request, error)
         return redirect(_change_url(issue))
+    rule = workflow.RULES.get(action)
+    if rule is not None and rule.consequence and not form.cleaned_data["confirmed"]:
+        return _confirmation(model_admin, request, issue, action, rule, form)
     try:
         workflow.perform(
             issue,
@@ -59,6 +65,33 @@ def transition_view(model_admin, request, object_id, action):
         label = workflow.RULES[action].label
         messages.success(request, f"已{label}：本期现在的状态是“{issue.get_status_display()}”。")
     return redirect(_change_url(issue))
+
+
+def _confirmation(model_admin, request, issue, action, rule, form):
+    """Say what the move will do to what readers see, and make it only when the user confirms.
+    Nothing is written here; a move that is not allowed is refused at once, as it would be anyway."""
+    try:
+        workflow.check(issue, action, request.user)
+        if rule.needs_comment and not form.cleaned_data["comment"].strip():
+            raise workflow.TransitionError(f"{rule.label}时必须填写意见。")
+        if action == workflow.SCHEDULE and form.cleaned_data["publish_at"] is None:
+            raise workflow.TransitionError("定时发布需要填写发布时间。")
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect(_change_url(issue))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"确认{rule.label}",
+        "issue": issue,
+        "rule": rule,
+        "action_url": request.path,
+        "comment": form.cleaned_data["comment"],
+        "publish_at": form.cleaned_data["publish_at"],
+        "publish_at_value": request.POST.get("publish_at", ""),
+        "cancel_url": _change_url(issue),
+        "opts": Issue._meta,
+    }
+    return TemplateResponse(request, "admin/newsletter/issue/confirm_transition.html", context)
 
 
 class AdminIssuePreviewView(previews.IssuePreviewMixin, IssueDetailView):

@@ -143,6 +143,9 @@ def test_issue_goes_from_editor_to_reader_through_review_in_the_browser(login, n
     chief = login("chief")
     chief.goto(issue_url)
     workflow_button(chief, "立即发布").click()
+    # Publishing says what it will do and waits for the chief to confirm it.
+    expect(chief.locator(".workflow-consequence")).to_contain_text("将立即对读者公开")
+    chief.get_by_role("button", name="确认立即发布").click()
     expect(chief.locator(".messagelist .success")).to_contain_text("已立即发布")
     expect_status(chief, "已发布")
 

@@ -195,7 +195,7 @@ def test_every_workflow_action_url_moves_the_issue_only_for_the_roles_allowed(cl
         Issue.objects.filter(pk=issue.pk).update(submitted_by=author)  # nobody approves their own
         factories.article(issue=issue)
         events = IssueEvent.objects.count()
-        data = {"comment": "请修改。"}
+        data = {"comment": "请修改。", "confirmed": "True"}  # past the confirmation step, to the rule itself
         if action == workflow.SCHEDULE:
             data["publish_at"] = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
         response = client.post(reverse("admin:newsletter_issue_transition", args=[issue.pk, action]), data)
