@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -156,9 +156,13 @@ def workflow_context(request, issue):
                 "revoke_url": reverse("admin:newsletter_issue_preview_link_revoke", args=[issue.pk, link.pk]),
             }
         )
+    events = list(IssueEvent.objects.filter(issue=issue).select_related("actor"))
+    sent_back = [event for event in events if event.action == workflow.REQUEST_CHANGES]
     return {
         "workflow_actions": actions,
         "workflow_form": TransitionForm(),
+        # Shown at the top of the page: what the editor has to do next, not only a row in the log.
+        "latest_review_comment": sent_back[-1] if sent_back else None,
         "workflow_events": [
             {
                 "event": event,
@@ -166,7 +170,7 @@ def workflow_context(request, issue):
                 "from": workflow.status_label(event.from_status),
                 "to": workflow.status_label(event.to_status),
             }
-            for event in IssueEvent.objects.filter(issue=issue).select_related("actor")
+            for event in events
         ],
         "may_preview": may_preview(user, issue),
         "preview_url": reverse("admin:newsletter_issue_preview", args=[issue.pk]),
@@ -182,7 +186,13 @@ def my_work(user):
     if not user.is_authenticated:
         return {}
     base = Issue.objects.select_related("publication", "submitted_by").order_by("-year", "-number")
-    work = {"sent_back": list(base.filter(status=S.CHANGES_REQUESTED, submitted_by=user))}
+    latest_comment = (
+        IssueEvent.objects.filter(issue=OuterRef("pk"), action=workflow.REQUEST_CHANGES)
+        .order_by("-created_at", "-pk")
+        .values("comment")[:1]
+    )
+    sent_back = base.filter(status=S.CHANGES_REQUESTED, submitted_by=user).annotate(review_comment=latest_comment)
+    work = {"sent_back": list(sent_back)}
     if user.has_perm("newsletter.review_issue"):
         to_review = base.filter(status=S.IN_REVIEW)
         if settings.NEWSLETTER_FORBID_SELF_APPROVAL:
