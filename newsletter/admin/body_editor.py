@@ -12,7 +12,9 @@ from django import forms
 from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.utils.html import json_script
+from django_prose_editor.config import DEFAULT_MENU_GROUPS
 from django_prose_editor.widgets import AdminProseEditorWidget
+from js_asset import Media
 
 from ..body_format import editor_html_to_markdown, external_images, markdown_to_editor_html
 
@@ -47,6 +49,8 @@ def editor_config():
             "TableCell": True,
             "Link": {"protocols": LINK_PROTOCOLS, "enableTarget": False},
             "History": True,
+            # The library's toolbar groups, and a menu of the article's figures to place in the text.
+            "Menu": {"groups": [*DEFAULT_MENU_GROUPS, {"group": "newsletterFigure"}]},
             **_custom_extensions(),
         }
     }
@@ -88,6 +92,10 @@ class BodyEditorWidget(AdminProseEditorWidget):
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, config=editor_config(), preset="configurable")
         self.figures = []
+
+    @property
+    def media(self):
+        return super().media + Media(css={"all": ["newsletter/editor/editor.css"]})
 
     def render(self, name, value, attrs=None, renderer=None):
         return super().render(name, value, attrs, renderer) + json_script(self.figures, FIGURES_DATA_ID)
