@@ -17,6 +17,9 @@ from ..views import IssueDetailView
 
 S = Issue.Status
 
+# The moves whose form asks for a publication time.
+TIMED_ACTIONS = (workflow.SCHEDULE, workflow.RESCHEDULE)
+
 
 class TransitionForm(forms.Form):
     # Moves with a consequence for readers are made only from the confirmation page, which sends this.
@@ -74,8 +77,8 @@ def _confirmation(model_admin, request, issue, action, rule, form):
         workflow.check(issue, action, request.user)
         if rule.needs_comment and not form.cleaned_data["comment"].strip():
             raise workflow.TransitionError(f"{rule.label}时必须填写意见。")
-        if action == workflow.SCHEDULE and form.cleaned_data["publish_at"] is None:
-            raise workflow.TransitionError("定时发布需要填写发布时间。")
+        if action in TIMED_ACTIONS and form.cleaned_data["publish_at"] is None:
+            raise workflow.TransitionError(f"{rule.label}需要填写发布时间。")
     except workflow.TransitionError as error:
         messages.error(request, str(error))
         return redirect(_change_url(issue))
@@ -141,7 +144,7 @@ def workflow_context(request, issue):
                 "name": name,
                 "label": rule.label,
                 "needs_comment": rule.needs_comment,
-                "needs_time": name == workflow.SCHEDULE,
+                "needs_time": name in TIMED_ACTIONS,
                 "url": reverse("admin:newsletter_issue_transition", args=[issue.pk, name]),
             }
         )
@@ -200,5 +203,7 @@ def my_work(user):
         work["to_review"] = list(to_review)
     if user.has_perm("newsletter.publish_issue"):
         work["to_publish"] = list(base.filter(status=S.APPROVED))
+        # Still changeable (修改发布时间, 取消) until their time; those whose time has passed show as live.
+        work["scheduled"] = list(base.filter(status=S.SCHEDULED).order_by("published_at", "pk"))
     work["mine_in_review"] = list(base.filter(status=S.IN_REVIEW, submitted_by=user))
     return work
