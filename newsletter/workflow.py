@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import review_snapshot
 from .models import Issue, IssueEvent, PreviewLink
 from .signals import issue_event_recorded, public_content_changed
 
@@ -220,7 +221,14 @@ def perform(issue, action, *, by, comment="", publish_at=None):
             # What was taken back is not shown through its share links either, even after reopening.
             PreviewLink.objects.filter(issue=locked, revoked_at__isnull=True).update(revoked_at=now)
         event = IssueEvent.objects.create(
-            issue=locked, actor=by, action=action, from_status=from_status, to_status=rule.target, comment=comment
+            issue=locked,
+            actor=by,
+            action=action,
+            from_status=from_status,
+            to_status=rule.target,
+            comment=comment,
+            # Read under the issue's row lock, which every content save takes too (guards.lock_issues_for_edit).
+            snapshot=review_snapshot.take(locked) if action == SUBMIT else None,
         )
         locked.refresh_from_db()
         _after_commit(locked, event)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from .. import previews, workflow
 from ..models import Issue, IssueEvent, PreviewLink
 from ..views import IssueDetailView
+from . import review
 
 S = Issue.Status
 
@@ -159,9 +160,10 @@ def workflow_context(request, issue):
                 "revoke_url": reverse("admin:newsletter_issue_preview_link_revoke", args=[issue.pk, link.pk]),
             }
         )
-    events = list(IssueEvent.objects.filter(issue=issue).select_related("actor"))
+    events = list(IssueEvent.objects.filter(issue=issue).select_related("actor").defer("snapshot"))
     sent_back = [event for event in events if event.action == workflow.REQUEST_CHANGES]
     return {
+        **review.summary_context(issue),
         "workflow_actions": actions,
         "workflow_form": TransitionForm(),
         # Shown at the top of the page: what the editor has to do next, not only a row in the log.
@@ -200,7 +202,7 @@ def my_work(user):
         to_review = base.filter(status=S.IN_REVIEW)
         if settings.NEWSLETTER_FORBID_SELF_APPROVAL:
             to_review = to_review.filter(~Q(submitted_by=user) | Q(submitted_by__isnull=True))
-        work["to_review"] = list(to_review)
+        work["to_review"] = review.change_counts(to_review)
     if user.has_perm("newsletter.publish_issue"):
         work["to_publish"] = list(base.filter(status=S.APPROVED))
         # Still changeable (修改发布时间, 取消) until their time; those whose time has passed show as live.
