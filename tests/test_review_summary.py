@@ -84,7 +84,8 @@ def test_the_reviewer_sees_exactly_what_changed_since_the_last_submission(client
     rows = parts["rows"]
     assert ("diff-del", "−第一段：原来的写法。") in rows
     assert ("diff-add", "+第一段：改过的写法，补充了 2024 年的数据。") in rows
-    assert ("diff-skip", "⋯（2 行未改动）") in rows  # the two untouched paragraphs; blank lines not counted
+    # One unchanged paragraph of context, the other folded; the blank lines between them are not counted.
+    assert rows[-2:] == [("diff-same", "第二段保持不变。"), ("diff-skip", "⋯（1 行未改动）")]
     assert ("diff-del", "−编辑：乙编辑") in rows and ("diff-add", "+编辑：丁编辑") in rows
     assert "保持不动" not in str(parts)
 
