@@ -246,3 +246,20 @@ def test_my_work_tells_the_reviewer_how_many_changes_a_resubmitted_issue_has(cli
     assert "有 6 处修改" in again and "#review-summary" in again
     once = next(item for label, item in text.items() if first.label in label)
     assert "处修改" not in once
+
+
+def test_a_demo_issue_sent_back_and_resubmitted_shows_its_changes(client, demo):
+    from django.contrib.auth.models import User
+
+    issue = Issue.objects.get(status=S.IN_REVIEW)
+    editor, reviewer = User.objects.get(username="editor"), User.objects.get(username="reviewer")
+    perform(issue, "request_changes", by=reviewer, comment="请改标题。")
+    article = issue.articles.order_by("pk").first()
+    old_title = article.title
+    article.title = old_title + "（修订）"
+    article.save()
+    perform(issue, "submit", by=editor)
+    client.force_login(reviewer)
+    parts = summary_of(page_of(client, issue))
+    assert parts["heading"] == "自上次提交以来的修改（有 1 处修改）"
+    assert ("diff-del", f"−{old_title}") in parts["rows"]
