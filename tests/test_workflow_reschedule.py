@@ -123,6 +123,7 @@ def test_rescheduling_in_the_admin_shows_old_and_new_time_and_waits_for_confirma
     client.force_login(chief_user)
     page = issue_page(client, issue)
     assert f'action="{move_url(issue, "reschedule")}"' in page and f'action="{move_url(issue, "unschedule")}"' in page
+    assert 'name="publish_at" required value="2031-03-06T09:00"' in page  # the new time starts from the old one
 
     fields = {"publish_at": "2031-03-08T07:30", "comment": ""}
     asked = client.post(move_url(issue, "reschedule"), fields)
