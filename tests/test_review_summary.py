@@ -263,3 +263,22 @@ def test_a_demo_issue_sent_back_and_resubmitted_shows_its_changes(client, demo):
     parts = summary_of(page_of(client, issue))
     assert parts["heading"] == "自上次提交以来的修改（有 1 处修改）"
     assert ("diff-del", f"−{old_title}") in parts["rows"]
+
+
+def test_the_reviewers_email_for_a_resubmission_says_how_much_changed(
+    editor_user, reviewer_user, resubmitted, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    perform(resubmitted, "request_changes", by=reviewer_user, comment="再改。")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(resubmitted, "submit", by=editor_user)
+    assert [message.body.splitlines()[-3] for message in mail.outbox] == ["与上次提交相比：没有修改。"]
+
+    perform(resubmitted, "request_changes", by=reviewer_user, comment="再改。")
+    Article.objects.get(issue=resubmitted, title="上海保持不动的一篇").delete()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(resubmitted, "submit", by=editor_user)
+    assert "与上次提交相比：有 1 处修改（删去 1 篇），详见期刊页顶部。" in mail.outbox[0].body
