@@ -82,7 +82,7 @@ RULES = {
         "分享预览链接随之失效。",
     ),
     REOPEN: Rule("重新打开", (S.WITHDRAWN, S.APPROVED), S.DRAFT, "newsletter.publish_issue", "主编"),
-    # Only while the scheduled time is still ahead (``_check_still_ahead``): once it has passed, readers
+    # Only while the scheduled time is still ahead (``check``, _BEFORE_GO_LIVE): once it has passed, readers
     # already see the issue and only 撤回 takes it back.
     RESCHEDULE: Rule(
         "修改发布时间",

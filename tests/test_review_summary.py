@@ -88,6 +88,10 @@ def test_the_reviewer_sees_exactly_what_changed_since_the_last_submission(client
     assert rows[-2:] == [("diff-same", "第二段保持不变。"), ("diff-skip", "⋯（1 行未改动）")]
     assert ("diff-del", "−编辑：乙编辑") in rows and ("diff-add", "+编辑：丁编辑") in rows
     assert "保持不动" not in str(parts)
+    html = page_of(client, resubmitted)
+    for title in ("新增的雄安文章", "中关村科创金融改革", "浦东数据跨境试点"):  # each one a click away
+        url = reverse("admin:newsletter_article_change", args=[Article.objects.get(title=title).pk])
+        assert f'<a href="{url}">《{title}》</a>' in html
 
 
 def test_the_body_diff_folds_long_unchanged_stretches(client, reviewer_user, editor_user):
