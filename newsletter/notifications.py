@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 
-from . import roles
+from . import review_summary, roles
 from .absolute_urls import absolute_url
 from .models import Article, Issue, IssueEvent
 from .workflow import ACTION_LABELS
@@ -78,10 +78,42 @@ def _body(event):
     ]
     if event.comment:
         lines.append(f"意见：{event.comment}")
+    if event.action == "submit":
+        lines += _changes_since_last_submission(event)
     if event.action in ("publish", "publish_due"):
         lines.append("公开页面：" + absolute_url(issue.get_absolute_url()))
     lines += ["", f"在后台查看：{admin_url}"]
     return "\n".join(lines)
+
+
+def _changes_since_last_submission(event):
+    """For a resubmission, one line saying how much changed (the issue page shows what)."""
+    earlier = (
+        IssueEvent.objects.filter(issue_id=event.issue_id, action="submit", pk__lt=event.pk)
+        .order_by("-pk")
+        .values_list("snapshot", flat=True)
+        .first()
+    )
+    if not earlier or not event.snapshot:
+        return []
+    summary = review_summary.compare(earlier, event.snapshot)
+    if not summary:
+        return ["与上次提交相比：没有修改。"]
+    parts = [
+        f"{label} {len(items)} 篇"
+        for label, items in (
+            ("新增", summary.added),
+            ("删去", summary.removed),
+            ("调整位置", summary.moved),
+            ("修改", summary.edited),
+        )
+        if items
+    ]
+    if summary.credits:
+        parts.append("署名有变化")
+    if summary.issue_fields:
+        parts.append("、".join(label for label, _, _ in summary.issue_fields) + "有变化")
+    return [f"与上次提交相比：有 {summary.count} 处修改（{'，'.join(parts)}），详见期刊页顶部。"]
 
 
 def _label(status):

@@ -98,7 +98,8 @@ def record(article, by=None, note="", is_correction=None):
     return revision
 
 
-def _as_lines(key, value):
+def as_lines(key, value):
+    """A field of a snapshot as the lines its diff compares."""
     if key == "sources":
         return [" ".join(p for p in (s["outlet"], s["date"], s["url"]) if p) for s in value or []]
     if key == "figures":
@@ -112,13 +113,19 @@ def _as_lines(key, value):
 
 def diff(old, new):
     """Changed fields between two revisions: [(label, [(kind, text)])], kind is "same", "del" or "add"."""
+    return diff_data(old.data, new.data)
+
+
+def diff_data(old, new, fields=FIELDS, lines_of=as_lines):
+    """``diff`` for two snapshots as dicts (also the review summary's, newsletter/review_summary.py);
+    ``lines_of(key, value)`` may replace how a field is written out line by line."""
     changes = []
-    for key, label in FIELDS:
-        a, b = old.data.get(key), new.data.get(key)
+    for key, label in fields:
+        a, b = old.get(key), new.get(key)
         if a == b:
             continue
         lines = []
-        for line in difflib.ndiff(_as_lines(key, a), _as_lines(key, b)):
+        for line in difflib.ndiff(lines_of(key, a), lines_of(key, b)):
             code, text = line[:2], line[2:]
             if code == "- ":
                 lines.append(("del", text))

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import review_snapshot
 from .models import Issue, IssueEvent, PreviewLink
 from .signals import issue_event_recorded, public_content_changed
 
@@ -24,6 +25,8 @@ SCHEDULE = "schedule"
 PUBLISH = "publish"
 WITHDRAW = "withdraw"
 REOPEN = "reopen"
+RESCHEDULE = "reschedule"
+UNSCHEDULE = "unschedule"
 PUBLISH_DUE = "publish_due"  # recorded by ``publish_due`` (the cron job); not a user action
 
 
@@ -79,7 +82,30 @@ RULES = {
         "分享预览链接随之失效。",
     ),
     REOPEN: Rule("重新打开", (S.WITHDRAWN, S.APPROVED), S.DRAFT, "newsletter.publish_issue", "主编"),
+    # Only while the scheduled time is still ahead (``check``, _BEFORE_GO_LIVE): once it has passed, readers
+    # already see the issue and only 撤回 takes it back.
+    RESCHEDULE: Rule(
+        "修改发布时间",
+        (S.SCHEDULED,),
+        S.SCHEDULED,
+        "newsletter.publish_issue",
+        "主编",
+        consequence="本期将改在您填写的新时间自动对读者公开（首页、往期、订阅、检索），并生成印刷版 PDF；"
+        "在新时间之前读者仍看不到本期。",
+    ),
+    UNSCHEDULE: Rule(
+        "取消定时发布",
+        (S.SCHEDULED,),
+        S.APPROVED,
+        "newsletter.publish_issue",
+        "主编",
+        consequence="本期不会在原定时间上线，读者在网站、订阅和检索中都看不到本期；"
+        "本期回到“已通过”状态，主编之后可以重新定时发布或立即发布。",
+    ),
 }
+
+# Moves that act on a scheduled time that has not yet come.
+_BEFORE_GO_LIVE = (PUBLISH, RESCHEDULE, UNSCHEDULE)
 
 ACTION_LABELS = {name: rule.label for name, rule in RULES.items()} | {PUBLISH_DUE: "到时自动发布"}
 
@@ -114,6 +140,11 @@ def check(issue, action, user):
         raise TransitionError(f"只有{rule.role_text}可以{rule.label}。")
     if action == APPROVE and _self_approval_forbidden(issue, user):
         raise TransitionError("不能审核通过自己提交的期刊，请由其他审核人员审核。")
+    if action in _BEFORE_GO_LIVE and issue.status == S.SCHEDULED and issue.is_public:
+        when = timezone.localtime(issue.published_at).strftime("%Y-%m-%d %H:%M")
+        raise TransitionError(
+            f"本期已于 {when}（北京时间）按计划上线，读者已经可以看到，不能再{rule.label}；如需撤下，请使用“撤回”。"
+        )
 
 
 def available_actions(issue, user):
@@ -166,19 +197,22 @@ def perform(issue, action, *, by, comment="", publish_at=None):
         if action == SUBMIT:
             _check_ready_for_review(locked)
             changes["submitted_by"] = by
-        elif action == SCHEDULE:
+        elif action in (SCHEDULE, RESCHEDULE):
             if publish_at is None:
-                raise TransitionError("定时发布需要填写发布时间。")
+                raise TransitionError(f"{rule.label}需要填写发布时间。")
             if timezone.is_naive(publish_at):
                 publish_at = timezone.make_aware(publish_at)
             if publish_at <= now:
-                raise TransitionError("定时发布的时间必须晚于现在。")
+                raise TransitionError(f"{rule.label}时，发布时间必须晚于现在。")
             changes["published_at"] = publish_at
         elif action == PUBLISH:
             changes["published_at"] = now
+        elif action == UNSCHEDULE:
+            changes["published_at"] = None
         from_status = locked.status
-        # The conditional UPDATE is the last line of defence where row locks do nothing (SQLite).
-        updated = Issue.objects.filter(pk=locked.pk, status=from_status).update(
+        # The conditional UPDATE is the last line of defence where row locks do nothing (SQLite). A
+        # scheduled time that has come meanwhile (``publish_due``) also makes it match nothing.
+        updated = Issue.objects.filter(pk=locked.pk, status=from_status, published_at=locked.published_at).update(
             version=F("version") + 1, updated_at=now, **changes
         )
         if updated != 1:
@@ -187,7 +221,14 @@ def perform(issue, action, *, by, comment="", publish_at=None):
             # What was taken back is not shown through its share links either, even after reopening.
             PreviewLink.objects.filter(issue=locked, revoked_at__isnull=True).update(revoked_at=now)
         event = IssueEvent.objects.create(
-            issue=locked, actor=by, action=action, from_status=from_status, to_status=rule.target, comment=comment
+            issue=locked,
+            actor=by,
+            action=action,
+            from_status=from_status,
+            to_status=rule.target,
+            comment=comment,
+            # Read under the issue's row lock, which every content save takes too (guards.lock_issues_for_edit).
+            snapshot=review_snapshot.take(locked) if action == SUBMIT else None,
         )
         locked.refresh_from_db()
         _after_commit(locked, event)
@@ -199,9 +240,15 @@ def perform(issue, action, *, by, comment="", publish_at=None):
 def _after_commit(issue, event):
     transaction.on_commit(lambda: issue_event_recorded.send(sender=IssueEvent, event_pk=event.pk))
     # "schedule" changes nothing readers see yet, but caches must learn when the issue goes live.
-    reason = {PUBLISH: "publish", WITHDRAW: "withdraw", PUBLISH_DUE: "schedule_due", SCHEDULE: "schedule"}.get(
-        event.action
-    )
+    # A new or cancelled time moves the moment the page cache must turn over (cache.bump notes it).
+    reason = {
+        PUBLISH: "publish",
+        WITHDRAW: "withdraw",
+        PUBLISH_DUE: "schedule_due",
+        SCHEDULE: "schedule",
+        RESCHEDULE: "schedule",
+        UNSCHEDULE: "unschedule",
+    }.get(event.action)
     if reason:
         transaction.on_commit(
             lambda: public_content_changed.send(sender=Issue, issue=issue, reason=reason), robust=True

@@ -1,9 +1,11 @@
 """The workflow in the admin: badges and filter, exactly the allowed buttons, history, "my work"."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from newsletter.models import Issue, IssueEvent
 from newsletter.workflow import perform
@@ -86,7 +88,7 @@ def test_request_changes_without_a_comment_is_refused_in_the_admin(client, revie
 
 
 def test_the_issue_list_has_state_badges_and_a_state_filter(client, superuser):
-    ready_issue(status=S.SCHEDULED)
+    ready_issue(status=S.SCHEDULED, published_at=timezone.now() + datetime.timedelta(days=1))  # not yet live
     ready_issue(status=S.DRAFT)
     client.force_login(superuser)
     url = reverse("admin:newsletter_issue_changelist")

@@ -28,6 +28,9 @@ TABLE = {
     "publish": ({"approved", "scheduled"}, {"chief", "superuser"}, "published"),
     "withdraw": ({"scheduled", "published"}, {"chief", "superuser"}, "withdrawn"),
     "reopen": ({"withdrawn", "approved"}, {"chief", "superuser"}, "draft"),
+    # (scheduled, and the time still ahead: tests/test_workflow_reschedule.py covers the time that has passed)
+    "reschedule": ({"scheduled"}, {"chief", "superuser"}, "scheduled"),
+    "unschedule": ({"scheduled"}, {"chief", "superuser"}, "approved"),
 }
 
 
@@ -64,7 +67,7 @@ def test_every_action_from_every_state_by_every_role_follows_the_table(state, ac
     sources, roles_allowed, target = TABLE[action]
     before = state_of(issue)
     kwargs = {"comment": "请核对第二篇的数据来源。"}
-    if action == "schedule":
+    if action in ("schedule", "reschedule"):
         kwargs["publish_at"] = timezone.now() + datetime.timedelta(days=1)
 
     if state in sources and role in roles_allowed:
@@ -87,7 +90,8 @@ def test_available_actions_match_the_table_for_each_role():
     author = make_user("editor", "author")
     users = {role: make_user(role) for role in ROLES}
     for state in S.values:
-        issue = ready_issue(status=state, submitted_by=author)
+        published_at = timezone.now() + datetime.timedelta(days=2) if state == S.SCHEDULED else None
+        issue = ready_issue(status=state, submitted_by=author, published_at=published_at)
         for role, user in users.items():
             expected = [a for a, (sources, allowed, _) in TABLE.items() if state in sources and role in allowed]
             assert workflow.available_actions(issue, user) == expected, (state, role)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .. import locking, revisions
@@ -125,7 +126,16 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
 
     @admin.display(description="状态", ordering="status")
     def status_badge(self, obj):
-        return format_html('<span class="status-badge status-{}">{}</span>', obj.status, obj.get_status_display())
+        shown = obj.status_for_staff
+        if shown != obj.status:  # a scheduled issue whose time has passed: live for readers already
+            when = timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")
+            return format_html(
+                '<span class="status-badge status-{}" title="定时发布，已于 {} 上线">{}</span>',
+                shown.value,
+                when,
+                shown.label,
+            )
+        return format_html('<span class="status-badge status-{}">{}</span>', shown.value, shown.label)
 
     def _proposal(self, request):
         from ..models import Publication

@@ -14,8 +14,12 @@ from django.views.decorators.cache import never_cache
 from .. import previews, workflow
 from ..models import Issue, IssueEvent, PreviewLink
 from ..views import IssueDetailView
+from . import review
 
 S = Issue.Status
+
+# The moves whose form asks for a publication time.
+TIMED_ACTIONS = (workflow.SCHEDULE, workflow.RESCHEDULE)
 
 
 class TransitionForm(forms.Form):
@@ -74,8 +78,8 @@ def _confirmation(model_admin, request, issue, action, rule, form):
         workflow.check(issue, action, request.user)
         if rule.needs_comment and not form.cleaned_data["comment"].strip():
             raise workflow.TransitionError(f"{rule.label}时必须填写意见。")
-        if action == workflow.SCHEDULE and form.cleaned_data["publish_at"] is None:
-            raise workflow.TransitionError("定时发布需要填写发布时间。")
+        if action in TIMED_ACTIONS and form.cleaned_data["publish_at"] is None:
+            raise workflow.TransitionError(f"{rule.label}需要填写发布时间。")
     except workflow.TransitionError as error:
         messages.error(request, str(error))
         return redirect(_change_url(issue))
@@ -141,7 +145,7 @@ def workflow_context(request, issue):
                 "name": name,
                 "label": rule.label,
                 "needs_comment": rule.needs_comment,
-                "needs_time": name == workflow.SCHEDULE,
+                "needs_time": name in TIMED_ACTIONS,
                 "url": reverse("admin:newsletter_issue_transition", args=[issue.pk, name]),
             }
         )
@@ -156,9 +160,10 @@ def workflow_context(request, issue):
                 "revoke_url": reverse("admin:newsletter_issue_preview_link_revoke", args=[issue.pk, link.pk]),
             }
         )
-    events = list(IssueEvent.objects.filter(issue=issue).select_related("actor"))
+    events = list(IssueEvent.objects.filter(issue=issue).select_related("actor").defer("snapshot"))
     sent_back = [event for event in events if event.action == workflow.REQUEST_CHANGES]
     return {
+        **review.summary_context(issue),
         "workflow_actions": actions,
         "workflow_form": TransitionForm(),
         # Shown at the top of the page: what the editor has to do next, not only a row in the log.
@@ -197,8 +202,10 @@ def my_work(user):
         to_review = base.filter(status=S.IN_REVIEW)
         if settings.NEWSLETTER_FORBID_SELF_APPROVAL:
             to_review = to_review.filter(~Q(submitted_by=user) | Q(submitted_by__isnull=True))
-        work["to_review"] = list(to_review)
+        work["to_review"] = review.change_counts(to_review)
     if user.has_perm("newsletter.publish_issue"):
         work["to_publish"] = list(base.filter(status=S.APPROVED))
+        # Still changeable (修改发布时间, 取消) until their time; those whose time has passed show as live.
+        work["scheduled"] = list(base.filter(status=S.SCHEDULED).order_by("published_at", "pk"))
     work["mine_in_review"] = list(base.filter(status=S.IN_REVIEW, submitted_by=user))
     return work

@@ -18,6 +18,9 @@ class IssueEvent(models.Model):
     from_status = models.CharField("原状态", max_length=20, blank=True)
     to_status = models.CharField("新状态", max_length=20, blank=True)
     comment = models.TextField("意见", blank=True)
+    # For 提交审核 only: what was submitted (newsletter/review_snapshot.py), so that the next submission can
+    # show the reviewer what changed since. Written in the move's transaction, never edited.
+    snapshot = models.JSONField("提交时的内容", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
     class Meta:

@@ -222,6 +222,14 @@ class Issue(CleanTextModel, models.Model):
             return True
         return status == cls.Status.SCHEDULED and published_at is not None and published_at <= timezone.now()
 
+    @property
+    def status_for_staff(self):
+        """The state as the admin shows it. A scheduled issue whose time has passed is 已发布: readers
+        already see it (``published_q``), whether or not ``publish_scheduled`` has recorded it yet."""
+        if self.status == self.Status.SCHEDULED and self.is_public:
+            return self.Status.PUBLISHED
+        return self.Status(self.status)
+
     def editors(self):
         return [c.editor for c in self.credits.all() if c.role == IssueCredit.Role.EDITOR]
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from newsletter import derived, roles
+from newsletter import derived, review_snapshot, roles
 from newsletter.demo import content
 from newsletter.models import (
     Article,
@@ -115,6 +115,8 @@ class Command(BaseCommand):
                 from_status=from_status,
                 to_status=to_status,
                 comment=comment,
+                # As perform() keeps it: a demo issue sent back and resubmitted then shows its changes.
+                snapshot=review_snapshot.take(issue) if action == "submit" else None,
             )
         if steps:
             Issue.objects.filter(pk=issue.pk).update(submitted_by=users["editor"])
