@@ -3,6 +3,7 @@ from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import derived, locking, revisions
@@ -80,7 +81,7 @@ class ArticleStatusFilter(admin.SimpleListFilter):
 class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     form = ArticleForm
     change_form_template = "admin/newsletter/article/change_form.html"
-    list_display = ["title", "issue", "section", "position", "figure_count", "updated_at"]
+    list_display = ["title", "issue_label", "section", "position", "figure_count", "updated"]
     list_select_related = ["issue__publication", "section"]
     list_filter = [ArticleStatusFilter, "section", "issue__year", "topics"]
     search_fields = ["title", "short_title", "body"]
@@ -122,6 +123,19 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             .values("count")
         )
         return super().get_queryset(request).annotate(_figure_count=Coalesce(Subquery(figures), 0))
+
+    @admin.display(description="所属期刊", ordering="issue__total_number")
+    def issue_label(self, obj):
+        # The issue's number only (the full label on hover): the publication's name on every row left
+        # the title column no room.
+        if not obj.issue_id:
+            return "—"
+        issue = obj.issue
+        return format_html('<span title="{}">{}年第{}期</span>', issue.label, issue.year, issue.number)
+
+    @admin.display(description="更新时间", ordering="updated_at")
+    def updated(self, obj):
+        return timezone.localtime(obj.updated_at).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description="图片数", ordering="_figure_count")
     def figure_count(self, obj):
