@@ -1,8 +1,10 @@
 """The workflow in the admin: badges and filter, exactly the allowed buttons, history, "my work"."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from newsletter.models import Issue, IssueEvent
@@ -92,7 +94,9 @@ def test_the_issue_list_has_state_badges_and_a_state_filter(client, superuser):
     url = reverse("admin:newsletter_issue_changelist")
     html = client.get(url).content.decode()
     assert '<span class="status-badge status-scheduled">定时发布</span>' in html
-    assert ".status-scheduled" in html  # badge styles are on the page
+    # Badge styles come with the page: the admin's stylesheet is linked and styles each state.
+    assert "/static/newsletter/admin.css" in html
+    assert ".status-scheduled" in Path(finders.find("newsletter/admin.css")).read_text(encoding="utf-8")
     filtered = client.get(url + "?status__exact=scheduled").content.decode()
     assert "status-badge status-scheduled" in filtered and "status-badge status-draft" not in filtered
 

@@ -11,6 +11,7 @@ from ..forms import FigureForm
 from ..models import Article, Figure, Source
 from . import article_revisions
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
+from .user_names import user_field
 
 
 def conflict_html(article, seen_version):
@@ -87,13 +88,15 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     search_fields = ["title", "short_title", "body"]
     autocomplete_fields = ["issue", "section"]
     inlines = [SourceInline, FigureInline]
-    readonly_fields = ["created_by", "updated_by", "created_at", "updated_at"]
+    readonly_fields = ["created_by_name", "updated_by_name", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["issue", "section", "position", "title", "short_title", "slug", "seen_version"]}),
         ("正文", {"fields": ["summary", "body"]}),
         ("标签", {"fields": ["regions", "topics"]}),
-        ("记录", {"fields": ["created_by", "updated_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+        ("记录", {"fields": ["created_by_name", "updated_by_name", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+    created_by_name = user_field("created_by", "创建人")
+    updated_by_name = user_field("updated_by", "最后修改人")
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) per page view costs more than it tells at 10,000 rows
 
