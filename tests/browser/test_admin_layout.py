@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from newsletter import revisions
 from newsletter.models import Article, Issue
+from tests import factories
 
 from .conftest import SCREENSHOTS
 
@@ -79,6 +80,34 @@ COLUMN_WIDTHS = """() => [...document.querySelectorAll('#result_list thead th')]
     .map(th => [th.className.split(/\\s+/).find(name => name.startsWith('column-')) || th.className,
                 Math.round(th.getBoundingClientRect().width)])"""
 
+# The labels next to a file input (目前, 修改, 清除): how many there are, and which words of them are
+# broken over two lines ("目/前").
+UPLOAD_LABELS = """() => {
+    const out = {found: 0, broken: []};
+    for (const input of document.querySelectorAll('#content input[type=file]')) {
+        const walker = document.createTreeWalker(input.parentElement, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const word of ['目前', '修改', '清除']) {
+                const at = node.data.indexOf(word);
+                if (at < 0) continue;
+                out.found += 1;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + word.length);
+                const tops = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+                if (tops.size > 1) out.broken.push(word);
+            }
+        }
+    }
+    return out;
+}"""
+
+# Workflow buttons on the issue page that are not wholly inside the window's width.
+BUTTONS_OUTSIDE = """() => [...document.querySelectorAll('#workflow button')]
+    .filter(button => { const box = button.getBoundingClientRect();
+                        return box.width === 0 || box.left < 0 || box.right > window.innerWidth; })
+    .map(button => button.textContent.trim())"""
+
 ROW_HEIGHTS = """() => [...document.querySelectorAll('#result_list tbody tr')]
     .map(tr => Math.round(tr.getBoundingClientRect().height))"""
 
@@ -89,7 +118,7 @@ def screenshot(page, name):
 
 
 def hostile_content():
-    """A draft issue whose article has a very long title and body line, with two revisions to compare;
+    """A draft issue whose article has a long title, a long body line and a figure, with two revisions to compare;
     and an approved issue for the chief to publish (its confirmation page)."""
     draft = Issue.objects.filter(status=Issue.Status.DRAFT).order_by("-year", "-number").first()
     article = Article.objects.filter(issue=draft).order_by("pk").first()
@@ -100,6 +129,7 @@ def hostile_content():
     article.updated_by = editor
     article.save()
     revisions.record(article, by=editor, note="加长标题", is_correction=False)
+    factories.figure(article)  # its upload field shows 目前 and 修改
     approved = Issue.objects.filter(status=Issue.Status.APPROVED).first()
     return draft, article, approved
 
@@ -135,6 +165,14 @@ def overflow_problems(page, name, width):
     tools = page.evaluate(TOOLS_ON_TITLE)
     if tools:
         problems.append(f"{name} at {width}px: object tools on the title: {tools}")
+    labels = page.evaluate(UPLOAD_LABELS)
+    if labels["broken"]:
+        problems.append(f"{name} at {width}px: upload labels broken over lines: {labels['broken']}")
+    if name in ("article", "article-editor") and labels["found"] < 2:
+        problems.append(f"{name} at {width}px: the figure's upload labels (目前, 修改) were not found")
+    buttons = page.evaluate(BUTTONS_OUTSIDE)
+    if buttons:
+        problems.append(f"{name} at {width}px: workflow buttons outside the window: {buttons}")
     return problems
 
 
