@@ -3,7 +3,8 @@
 No page is wider than its window (nor is the content box wider than itself), the object tools
 (预览, 修订历史, 导出…) never sit on the page's title, and the article list's title column is the
 widest. Screenshots of the issue page, the article page and the article list at 1280 and 375 px
-are written to test-artifacts/screenshots/ (admin-*.png) for people to look at.
+are written to test-artifacts/screenshots/ (admin-*.png) for people to look at, and every other page
+visited as admin-page-<page>-<width>.png.
 """
 
 import pytest
@@ -185,6 +186,7 @@ def test_no_admin_page_an_editor_uses_is_wider_than_the_window(login, width):
     for name, url in editor_pages(draft, article).items():
         response = page.goto(url)
         assert response.status == 200, f"{name}: {url} answered {response.status}"
+        screenshot(page, f"admin-page-{name}-{width}")
         problems += overflow_problems(page, name, width)
 
     # The import's second step: the preview of what a file will create.
@@ -192,6 +194,7 @@ def test_no_admin_page_an_editor_uses_is_wider_than_the_window(login, width):
     page.locator("input[type=file]").set_input_files("tests/samples/issue_2025_12.md")
     page.get_by_role("button", name="检查文件").click()
     expect(page.locator(".import-file")).to_have_count(1)
+    screenshot(page, f"admin-page-import-preview-{width}")
     problems += overflow_problems(page, "import-preview", width)
     assert not problems, "\n".join(problems)
 
@@ -212,6 +215,7 @@ def test_reviewer_and_chief_pages_and_the_confirmation_fit_the_window(login, wid
     problems += overflow_problems(chief, "approved-issue", width)
     chief.locator("#workflow").get_by_role("button", name="立即发布", exact=True).click()
     expect(chief.locator(".workflow-consequence")).to_be_visible()
+    screenshot(chief, f"admin-page-confirmation-{width}")
     problems += overflow_problems(chief, "confirmation", width)
     confirm = chief.get_by_role("button", name="确认立即发布")
     expect(confirm).to_be_in_viewport()
