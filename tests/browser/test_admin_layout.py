@@ -1,6 +1,7 @@
 """In Chromium: every admin page an editor uses fits the window at 1280, 1024 and 375 px.
 
-No page is wider than its window (nor is the content box wider than itself), the object tools
+No page is wider than its window (nor is the content box wider than itself), a change list shows
+all its columns at 1280 and 1024 px without scrolling sideways, the object tools
 (预览, 修订历史, 导出…) never sit on the page's title, and the article list's title column is the
 widest. Screenshots of the issue page, the article page and the article list at 1280 and 375 px
 are written to test-artifacts/screenshots/ (admin-*.png) for people to look at, and every other page
@@ -103,6 +104,10 @@ UPLOAD_LABELS = """() => {
     return out;
 }"""
 
+# A change list whose table is wider than its box (columns hidden to the right): [table width, box width].
+LIST_SCROLLS = """() => { const box = document.querySelector('#changelist .results');
+    return box && box.scrollWidth > box.clientWidth ? [box.scrollWidth, box.clientWidth] : null; }"""
+
 # Workflow buttons on the issue page that are not wholly inside the window's width.
 BUTTONS_OUTSIDE = """() => [...document.querySelectorAll('#workflow button')]
     .filter(button => { const box = button.getBoundingClientRect();
@@ -166,6 +171,10 @@ def overflow_problems(page, name, width):
     tools = page.evaluate(TOOLS_ON_TITLE)
     if tools:
         problems.append(f"{name} at {width}px: object tools on the title: {tools}")
+    if width >= 1024:
+        results = page.evaluate(LIST_SCROLLS)
+        if results:
+            problems.append(f"{name} at {width}px: the list's columns do not all fit, it scrolls sideways: {results}")
     labels = page.evaluate(UPLOAD_LABELS)
     if labels["broken"]:
         problems.append(f"{name} at {width}px: upload labels broken over lines: {labels['broken']}")
