@@ -240,9 +240,10 @@ def test_article_list_title_column_is_the_widest_and_rows_stay_short(login, widt
     widths = dict(page.evaluate(COLUMN_WIDTHS))
     title = widths.pop("column-title")
     assert all(title > other for other in widths.values()), (title, widths)
-    heights = page.evaluate(ROW_HEIGHTS)
-    # One or two lines for an ordinary title, three for the hostile double-length one: never a tower.
-    assert max(heights) <= 90, heights
+    heights = sorted(page.evaluate(ROW_HEIGHTS))
+    # An ordinary title on one or two lines, the long one on a few: never a tower of short lines.
+    assert heights[-1] <= 100, heights
+    assert heights[-2] <= 60, heights
 
 
 @pytest.mark.parametrize("width", [1280, 375])
