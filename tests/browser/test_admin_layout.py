@@ -1,7 +1,7 @@
 """In Chromium: every admin page an editor uses fits the window at 1280, 1024 and 375 px.
 
-No page is wider than its window (nor is the content box wider than itself), a change list shows
-all its columns at 1280 and 1024 px without scrolling sideways, the object tools
+No page is wider than its window (nor is the content box wider than itself), a change list and the
+inline tables show all their columns at 1280 and 1024 px without scrolling sideways, the object tools
 (预览, 修订历史, 导出…) never sit on the page's title, and the article list's title column is the
 widest. Screenshots of the issue page, the article page and the article list at 1280 and 375 px
 are written to test-artifacts/screenshots/ (admin-*.png) for people to look at, and every other page
@@ -108,6 +108,11 @@ UPLOAD_LABELS = """() => {
 LIST_SCROLLS = """() => { const box = document.querySelector('#changelist .results');
     return box && box.scrollWidth > box.clientWidth ? [box.scrollWidth, box.clientWidth] : null; }"""
 
+# Inline tables (credits, articles, sources) whose rows are wider than their group: [group id, widths].
+INLINES_SCROLL = """() => [...document.querySelectorAll('.inline-group .tabular')]
+    .filter(box => box.scrollWidth > box.clientWidth)
+    .map(box => [box.closest('.inline-group').id, box.scrollWidth, box.clientWidth])"""
+
 # Workflow buttons on the issue page that are not wholly inside the window's width.
 BUTTONS_OUTSIDE = """() => [...document.querySelectorAll('#workflow button')]
     .filter(button => { const box = button.getBoundingClientRect();
@@ -175,6 +180,9 @@ def overflow_problems(page, name, width):
         results = page.evaluate(LIST_SCROLLS)
         if results:
             problems.append(f"{name} at {width}px: the list's columns do not all fit, it scrolls sideways: {results}")
+        inlines = page.evaluate(INLINES_SCROLL)
+        if inlines:
+            problems.append(f"{name} at {width}px: inline rows wider than their box: {inlines}")
     labels = page.evaluate(UPLOAD_LABELS)
     if labels["broken"]:
         problems.append(f"{name} at {width}px: upload labels broken over lines: {labels['broken']}")
