@@ -1,6 +1,7 @@
 """Forms shared by the admin and the import screens."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
 
 from .models import Figure
 from .uploads import validate_and_reencode
@@ -15,7 +16,9 @@ class FigureForm(forms.ModelForm):
         label="图片",
         required=False,
         help_text=Figure._meta.get_field("image").help_text,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        # The admin's file widget: its labels (目前, 修改) sit in one block, not loose in the row's flex
+        # box where each was squeezed to one character's width.
+        widget=AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
 
     class Meta:

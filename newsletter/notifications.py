@@ -16,6 +16,7 @@ from django.urls import reverse
 from . import review_summary, roles
 from .absolute_urls import absolute_url
 from .models import Article, Issue, IssueEvent
+from .person_names import display_name, related
 from .workflow import ACTION_LABELS
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def recipients_for(event):
 
 def _body(event):
     issue = event.issue
-    actor = (event.actor.get_full_name() or event.actor.username) if event.actor else "系统"
+    actor = display_name(event.actor) or "系统"
     # Sent after the commit to people who are not on this request: the public address, not its host.
     admin_url = absolute_url(reverse("admin:newsletter_issue_change", args=[issue.pk]))
     lines = [
@@ -126,7 +127,7 @@ def on_issue_event_recorded(sender, event_pk, **kwargs):
 
 def notify(event_pk):
     """Send the emails for one workflow event. Failures are logged: the move itself has already happened."""
-    event = IssueEvent.objects.select_related("issue__publication", "issue__submitted_by", "actor").get(pk=event_pk)
+    event = IssueEvent.objects.select_related("issue__publication", "issue__submitted_by", related("actor")).get(pk=event_pk)
     subject_template = SUBJECTS.get(event.action)
     if subject_template is None:
         return 0

@@ -2,8 +2,10 @@
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,7 +96,9 @@ def test_the_issue_list_has_state_badges_and_a_state_filter(client, superuser):
     url = reverse("admin:newsletter_issue_changelist")
     html = client.get(url).content.decode()
     assert '<span class="status-badge status-scheduled">定时发布</span>' in html
-    assert ".status-scheduled" in html  # badge styles are on the page
+    # Badge styles come with the page: the admin's stylesheet is linked and styles each state.
+    assert "/static/newsletter/admin.css" in html
+    assert ".status-scheduled" in Path(finders.find("newsletter/admin.css")).read_text(encoding="utf-8")
     filtered = client.get(url + "?status__exact=scheduled").content.decode()
     assert "status-badge status-scheduled" in filtered and "status-badge status-draft" not in filtered
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .. import revisions
+from .. import person_names, revisions
 from ..models import Article, ArticleRevision
 from .guards import EditRefused, lock_issues_for_edit, refused_response
 
@@ -35,7 +35,7 @@ def _context(model_admin, request, article, title):
 
 def history_view(model_admin, request, object_id):
     article = _article(model_admin, request, object_id)
-    items = list(ArticleRevision.objects.filter(article=article).select_related("created_by"))
+    items = list(ArticleRevision.objects.filter(article=article).select_related(person_names.related("created_by")))
     may_restore = model_admin.has_change_permission(request, article)
     context = _context(model_admin, request, article, "修订历史")
     context.update(

@@ -3,6 +3,7 @@ from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from js_asset import Media
@@ -13,6 +14,7 @@ from ..models import Article, Figure, Source
 from . import article_revisions
 from .body_editor import EditorBodyField, figures_data
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
+from .user_names import user_field
 
 
 def conflict_html(article, seen_version):
@@ -90,19 +92,21 @@ class ArticleStatusFilter(admin.SimpleListFilter):
 class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     form = ArticleForm
     change_form_template = "admin/newsletter/article/change_form.html"
-    list_display = ["title", "issue", "section", "position", "figure_count", "updated_at"]
+    list_display = ["title", "issue_label", "section", "position", "figure_count", "updated"]
     list_select_related = ["issue__publication", "section"]
     list_filter = [ArticleStatusFilter, "section", "issue__year", "topics"]
     search_fields = ["title", "short_title", "body"]
     autocomplete_fields = ["issue", "section"]
     inlines = [SourceInline, FigureInline]
-    readonly_fields = ["created_by", "updated_by", "created_at", "updated_at"]
+    readonly_fields = ["created_by_name", "updated_by_name", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["issue", "section", "position", "title", "short_title", "slug", "seen_version"]}),
         ("正文", {"fields": ["summary", "body"]}),
         ("标签", {"fields": ["regions", "topics"]}),
-        ("记录", {"fields": ["created_by", "updated_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+        ("记录", {"fields": ["created_by_name", "updated_by_name", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+    created_by_name = user_field("created_by", "创建人")
+    updated_by_name = user_field("updated_by", "最后修改人")
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) per page view costs more than it tells at 10,000 rows
 
@@ -132,6 +136,19 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             .values("count")
         )
         return super().get_queryset(request).annotate(_figure_count=Coalesce(Subquery(figures), 0))
+
+    @admin.display(description="所属期刊", ordering="issue__total_number")
+    def issue_label(self, obj):
+        # The issue's number only (the full label on hover): the publication's name on every row left
+        # the title column no room.
+        if not obj.issue_id:
+            return "—"
+        issue = obj.issue
+        return format_html('<span title="{}">{}年第{}期</span>', issue.label, issue.year, issue.number)
+
+    @admin.display(description="更新时间", ordering="updated_at")
+    def updated(self, obj):
+        return timezone.localtime(obj.updated_at).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description="图片数", ordering="_figure_count")
     def figure_count(self, obj):

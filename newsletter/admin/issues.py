@@ -12,6 +12,7 @@ from . import workflow as workflow_admin
 from .articles import conflict_html as article_conflict_html
 from .guards import EditorialGuardsMixin
 from .importing import export_json_action, export_markdown_action
+from .user_names import user_field
 
 
 class IssueForm(locking.VersionedFormMixin):
@@ -99,13 +100,14 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     search_fields = ["theme", "=year", "=number", "=total_number"]
     date_hierarchy = "issue_date"
     inlines = [IssueCreditInline, ArticleInline]
-    readonly_fields = ["status", "published_at", "corrected_at", "submitted_by", "created_at", "updated_at"]
+    readonly_fields = ["status", "published_at", "corrected_at", "submitted_by_name", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["publication", ("year", "number", "total_number"), "issue_date", "theme", "seen_version"]}),
-        ("发布", {"fields": ["status", "submitted_by", "published_at", "corrected_at"]}),
+        ("发布", {"fields": ["status", "submitted_by_name", "published_at", "corrected_at"]}),
         ("记录", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     ordering = ["-year", "-number"]
+    submitted_by_name = user_field("submitted_by", "提交人")
     actions = [export_markdown_action, export_json_action]
 
     def issue_of(self, obj):

@@ -4,7 +4,7 @@ are compared, read in a fixed number of queries (the comparison is newsletter/re
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from .. import review_snapshot, review_summary, workflow
+from .. import person_names, review_snapshot, review_summary, workflow
 from ..models import Issue, IssueEvent
 
 S = Issue.Status
@@ -19,7 +19,7 @@ def _submissions(issue_ids, per_issue):
     """{issue id: [the latest ``per_issue`` 提交审核 events, newest first]}."""
     ranked = (
         IssueEvent.objects.filter(issue_id__in=issue_ids, action=workflow.SUBMIT)
-        .select_related("actor")
+        .select_related(person_names.related("actor"))
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("issue_id")], order_by=[F("created_at").desc(), F("pk").desc()])
         )

@@ -54,7 +54,7 @@ def import_bytes(content, name, *, publication_slug=None, dry_run=False, replace
         if dry_run:
             check_replaceable(publication, data, replace=replace, filename=name)
             return FileOutcome(
-                name, "checked", f"{name}：可以导入 {label}，{count} 篇文章（试运行，未写入）", data, data.warnings
+                name, "checked", f"{name}：可以导入 {label}，{count} 篇文章（试运行，未写入）。", data, data.warnings
             )
         articles = prepared.articles if prepared is not None else None
         result = load_issue(data, publication=publication, replace=replace, filename=name, prepared=articles)
@@ -68,4 +68,4 @@ def import_bytes(content, name, *, publication_slug=None, dry_run=False, replace
         parts.append(f"{figures} 张图待补图片")
     if result.new_regions:
         parts.append("新建地区：" + "、".join(result.new_regions))
-    return FileOutcome(name, "imported", "，".join(parts), data, data.warnings + result.notes)
+    return FileOutcome(name, "imported", "，".join(parts) + "。", data, data.warnings + result.notes)

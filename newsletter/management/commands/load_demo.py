@@ -70,8 +70,10 @@ class Command(BaseCommand):
 
         created_accounts = []
         for username, group_name, editor_name, password in DEMO_ACCOUNTS:
+            # The account carries the person's name too (shown wherever the admin names a user).
             user, created = User.objects.get_or_create(
-                username=username, defaults={"is_staff": True, "email": f"{username}@example.com"}
+                username=username,
+                defaults={"is_staff": True, "email": f"{username}@example.com", "first_name": editor_name},
             )
             if created:
                 user.set_password(password)
