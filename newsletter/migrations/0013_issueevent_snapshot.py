@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletter', '0009_issue_pdf_system_only'),
+        ('newsletter', '0010_body_canonical'),
     ]
 
     operations = [
