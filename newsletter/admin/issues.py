@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from .. import locking, revisions
 from ..models import Article, Issue, IssueCredit
 from ..signals import public_content_changed
+from . import board as board_admin
 from . import workflow as workflow_admin
 from .articles import conflict_html as article_conflict_html
 from .guards import EditorialGuardsMixin
@@ -170,6 +171,7 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             return self.admin_site.admin_view(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
 
         return [
+            path("<int:object_id>/board/move/", wrap(board_admin.move_view), name="newsletter_issue_board_move"),
             path(
                 "<int:object_id>/workflow/<str:action>/",
                 wrap(workflow_admin.transition_view),
@@ -193,7 +195,13 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         ] + super().get_urls()
 
     def change_context(self, request, obj):
-        return workflow_admin.workflow_context(request, obj) if obj is not None else {}
+        if obj is None:
+            return {}
+        return {**workflow_admin.workflow_context(request, obj), **board_admin.board_context(request, obj)}
+
+    class Media:
+        css = {"all": ["newsletter/board.css"]}
+        js = ["newsletter/board.js"]
 
     def view_on_site(self, obj):
         # Readers' address only once readers can open it; before that the preview, which staff can.
