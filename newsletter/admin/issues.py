@@ -147,7 +147,8 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, IssueCreditInline) and obj is None and request.method == "GET":
+        # On the add page ``obj`` is the form's unsaved instance, not None.
+        if isinstance(inline, IssueCreditInline) and (obj is None or obj.pk is None) and request.method == "GET":
             _, proposal = self._proposal(request)
             kwargs["initial"] = [
                 {"role": role, "editor": editor_id, "position": index}
@@ -157,7 +158,7 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
 
     def get_inline_instances(self, request, obj=None):
         instances = super().get_inline_instances(request, obj)
-        if obj is None and request.method == "GET":
+        if (obj is None or obj.pk is None) and request.method == "GET":
             _, proposal = self._proposal(request)
             for inline in instances:
                 if isinstance(inline, IssueCreditInline):
