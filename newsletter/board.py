@@ -141,9 +141,7 @@ def preflight(issue, board=None):
                 blocking = badge in (EMPTY_BODY, NO_SECTION)
                 items.append((f"《{card.title}》：{badge}", blocking))
     if board.over_budget:
-        items.append(
-            (f"预计印刷版 {board.projected_pages} 页，超出预算 {board.page_budget} 页", False)
-        )
+        items.append((f"预计印刷版 {board.projected_pages} 页，超出预算 {board.page_budget} 页", False))
     return [PreflightItem(text, blocking) for text, blocking in items]
 
 

@@ -125,7 +125,9 @@ def measure_article(title, body_html, has_source_line):
     reader = _BlockReader()
     reader.feed(body_html or "")
     reader.close()
-    return ArticleMeasure(title_chars=len("".join(title.split())), has_source_line=has_source_line, blocks=reader.blocks)
+    return ArticleMeasure(
+        title_chars=len("".join(title.split())), has_source_line=has_source_line, blocks=reader.blocks
+    )
 
 
 def block_height_mm(block):
@@ -147,7 +149,8 @@ def block_height_mm(block):
 def article_height_mm(measure):
     height = _lines(measure.title_chars, TITLE_PT) * _line_mm(TITLE_PT, 1.45) + TITLE_MARGIN_MM
     height += sum(block_height_mm(block) for block in measure.blocks)
-    tables = sum(1 for a, b in zip([None, *measure.blocks], measure.blocks) if b.kind == "row" and (a is None or a.kind != "row"))
+    kinds = [block.kind for block in measure.blocks]
+    tables = sum(1 for index, kind in enumerate(kinds) if kind == "row" and (index == 0 or kinds[index - 1] != "row"))
     height += tables * TABLE_MARGIN_MM
     if measure.has_source_line:
         height += SOURCE_LINE_MM

@@ -64,13 +64,13 @@ def test_the_board_lists_sections_in_public_order_with_each_articles_length_sour
     assert board.index("【区域】") < board.index("【上海】")
     assert board.index("甲文") < board.index("乙文") < board.index("丙文") < board.index("丁文")
     assert "（测试日报 20241201）" in board
-    card = board[board.index('data-article-id="%d"' % no_source.pk) :]
+    card = board[board.index(f'data-article-id="{no_source.pk}"') :]
     for badge in ("无来源", "图缺图片", "正文为空"):
         assert badge in card[: card.index("</li>")]
     assert "1 图，1 张缺图片" in card
     assert "<script>alert(1)</script>" not in html
     assert reverse("admin:newsletter_article_change", args=[a1.pk]) in board
-    first = board[board.index('data-article-id="%d"' % a1.pk) :]
+    first = board[board.index(f'data-article-id="{a1.pk}"') :]
     shown = len(f"这是第{a1.body.split('第')[1].split('篇')[0]}篇测试文章的正文。小标题第二段内容。")
     assert f'<span class="board-chars">{shown} 字</span>' in first[: first.index("</li>")]
 
@@ -88,7 +88,9 @@ def test_the_board_page_costs_the_same_number_of_queries_for_four_articles_as_fo
         client.get(change_url(issue))
     # The article table below the board costs a few queries per row (the admin's inline widgets),
     # the board none: compare with the same page without the board's part.
-    board_queries = [q for q in large.captured_queries if "newsletter_figure" in q["sql"] or "newsletter_source" in q["sql"]]
+    board_queries = [
+        q for q in large.captured_queries if "newsletter_figure" in q["sql"] or "newsletter_source" in q["sql"]
+    ]
     assert len(board_queries) <= 2
     assert len(large.captured_queries) - len(small.captured_queries) <= 16 * 2
 
@@ -182,7 +184,12 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page_and_nothing_moves(client
 
 @pytest.mark.parametrize(
     "payload",
-    ["not json", "{}", '{"article": "x", "section": 1, "index": 0, "versions": {}}', '{"article": 1, "section": 1, "index": -1, "versions": {}}'],
+    [
+        "not json",
+        "{}",
+        '{"article": "x", "section": 1, "index": 0, "versions": {}}',
+        '{"article": 1, "section": 1, "index": -1, "versions": {}}',
+    ],
 )
 def test_a_malformed_move_gets_a_chinese_error_and_writes_nothing(client, editor_user, draft, payload):
     issue, *_ = draft

@@ -21,7 +21,9 @@ from .. import board, derived, locking, revisions
 from ..models import Article, Issue
 from .guards import EditRefused, edit_refusal, lock_issues_for_edit
 
-CONFLICT_MESSAGE = "其他人在您打开本页之后修改了这些栏目中的文章，您的移动未保存。看板已按最新内容重新载入，请再试一次。"
+CONFLICT_MESSAGE = (
+    "其他人在您打开本页之后修改了这些栏目中的文章，您的移动未保存。看板已按最新内容重新载入，请再试一次。"
+)
 
 
 class MoveRefused(Exception):
@@ -110,7 +112,9 @@ def move_article(issue, user, article_id, section_id, index, versions):
                     changed.append(row)
         for row in changed:
             locking.claim(row, row.version)
-            fields = ["section", "position", "updated_by", "updated_at"] if row is article else ["position", "updated_at"]
+            fields = (
+                ["section", "position", "updated_by", "updated_at"] if row is article else ["position", "updated_at"]
+            )
             row.updated_by = user if row is article else row.updated_by
             row.save(update_fields=fields)
         revisions.record(article, by=user, note="在期刊看板移动")

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newsletter', '0009_issue_pdf_system_only'),
+        ("newsletter", "0009_issue_pdf_system_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='publication',
-            name='page_budget',
-            field=models.PositiveSmallIntegerField(default=14, help_text='印刷版 PDF 预计的 A4 页数（含封面和封底）。期刊看板在预计页数超出时提醒，但不阻止提交。', verbose_name='印刷版页数预算'),
+            model_name="publication",
+            name="page_budget",
+            field=models.PositiveSmallIntegerField(
+                default=14,
+                help_text="印刷版 PDF 预计的 A4 页数（含封面和封底）。期刊看板在预计页数超出时提醒，但不阻止提交。",
+                verbose_name="印刷版页数预算",
+            ),
         ),
     ]
