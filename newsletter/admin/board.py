@@ -86,14 +86,14 @@ def move_article(issue, user, article_id, section_id, index, versions):
         target = Region.objects.filter(pk=section_id).first()
         if target is None:
             raise MoveRefused("目标栏目不存在。")
-        article = Article.objects.select_for_update().filter(pk=article_id, issue=issue).first()
+        article = Article.objects.select_for_update(of=("self",)).filter(pk=article_id, issue=issue).first()
         if article is None:
             raise MoveRefused("这篇文章不在本期中。", status=404)
         source_id = article.section_id
         touched = list(
-            Article.objects.select_for_update()
+            Article.objects.select_for_update(of=("self",))
             .filter(issue=issue, section_id__in={source_id, section_id} - {None})
-            .order_by("section__order", "position", "pk")
+            .order_by("position", "pk")  # no join: PostgreSQL locks no row of a nullable join's side
         )
         if source_id is None:
             touched.append(article)

@@ -150,6 +150,10 @@
       if (!button) return;
       const card = button.closest(".board-card");
       const list = card.parentElement;
+      if (!list.dataset.sectionId) {
+        say("这篇文章还没有栏目：请先用「移到栏目」为它选择栏目。", true);
+        return;
+      }
       const index = cards(list).indexOf(card);
       const target = button.dataset.move === "up" ? index - 1 : index + 1;
       if (target < 0 || target >= cards(list).length) {
