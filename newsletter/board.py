@@ -2,8 +2,8 @@
 lacks, its length, and the print edition's projected page count against the publication's budget.
 
 Pure reading: no writes, no URLs, no requests (the admin lays it out, ``newsletter.admin.board``
-moves articles). Read the issue through ``Issue.objects.with_contents()`` and the board costs no
-queries of its own.
+moves articles). Read the issue through ``Issue.objects.with_contents()`` and the board costs one
+query of its own (the sections an article can be moved to), whatever the issue's size.
 """
 
 import re
