@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import review_snapshot
+from . import board, review_snapshot
 from .models import Issue, IssueEvent, PreviewLink
 from .signals import issue_event_recorded, public_content_changed
 
@@ -178,6 +178,13 @@ def _check_ready_for_review(issue):
         raise TransitionError("以下文章不完整，不能提交审核：" + "；".join(problems) + "。")
 
 
+def preflight_note(issue):
+    """The pre-flight list of an issue being submitted as one line for the event, or "" when nothing is
+    missing: whoever reviews it sees what the editor knowingly submitted without."""
+    items = [item.text for item in board.preflight(Issue.objects.with_contents().get(pk=issue.pk))]
+    return ("提交时尚未解决：" + "；".join(items) + "。") if items else ""
+
+
 def perform(issue, action, *, by, comment="", publish_at=None):
     """Move ``issue`` by ``action`` on behalf of user ``by``. Returns the recorded ``IssueEvent``.
 
@@ -197,6 +204,7 @@ def perform(issue, action, *, by, comment="", publish_at=None):
         if action == SUBMIT:
             _check_ready_for_review(locked)
             changes["submitted_by"] = by
+            comment = "\n".join(part for part in (comment, preflight_note(locked)) if part)
         elif action in (SCHEDULE, RESCHEDULE):
             if publish_at is None:
                 raise TransitionError(f"{rule.label}需要填写发布时间。")

@@ -19,6 +19,7 @@ S = Issue.Status
 
 
 def ready_issue(status=S.DRAFT, **fields):
+    fields.setdefault("theme", "测试主题")  # complete: 提交审核 needs no pre-flight page
     issue = factories.issue(status=status, **fields)
     factories.article(issue=issue)
     return issue

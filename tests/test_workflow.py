@@ -46,6 +46,8 @@ def make_user(role, name=None):
 
 
 def ready_issue(status=S.DRAFT, submitted_by=None, **fields):
+    # Complete (theme, section, body, source): submitting it records no pre-flight list in the comment.
+    fields.setdefault("theme", "数据跨境")
     issue = factories.issue(status=status, submitted_by=submitted_by, **fields)
     factories.article(issue=issue, section="上海", title="浦东试点数据跨境便利化")
     return issue

@@ -20,7 +20,9 @@ def move_url(issue, action):
 
 
 def ready(status):
-    issue = factories.issue(status=status, published_at=timezone.now() if status == S.PUBLISHED else None)
+    issue = factories.issue(
+        status=status, published_at=timezone.now() if status == S.PUBLISHED else None, theme="测试主题"
+    )
     factories.article(issue)
     return issue
 

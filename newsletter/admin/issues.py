@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from .. import locking, revisions
 from ..models import Article, Issue, IssueCredit
 from ..signals import public_content_changed
+from . import board as board_admin
 from . import workflow as workflow_admin
 from .articles import conflict_html as article_conflict_html
 from .guards import EditorialGuardsMixin
@@ -158,7 +159,8 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, IssueCreditInline) and obj is None and request.method == "GET":
+        # On the add page ``obj`` is the form's unsaved instance, not None.
+        if isinstance(inline, IssueCreditInline) and (obj is None or obj.pk is None) and request.method == "GET":
             _, proposal = self._proposal(request)
             kwargs["initial"] = [
                 {"role": role, "editor": editor_id, "position": index}
@@ -168,7 +170,7 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
 
     def get_inline_instances(self, request, obj=None):
         instances = super().get_inline_instances(request, obj)
-        if obj is None and request.method == "GET":
+        if (obj is None or obj.pk is None) and request.method == "GET":
             _, proposal = self._proposal(request)
             for inline in instances:
                 if isinstance(inline, IssueCreditInline):
@@ -182,6 +184,7 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             return self.admin_site.admin_view(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
 
         return [
+            path("<int:object_id>/board/move/", wrap(board_admin.move_view), name="newsletter_issue_board_move"),
             path(
                 "<int:object_id>/workflow/<str:action>/",
                 wrap(workflow_admin.transition_view),
@@ -205,7 +208,13 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         ] + super().get_urls()
 
     def change_context(self, request, obj):
-        return workflow_admin.workflow_context(request, obj) if obj is not None else {}
+        if obj is None:
+            return {}
+        return {**workflow_admin.workflow_context(request, obj), **board_admin.board_context(request, obj)}
+
+    class Media:
+        css = {"all": ["newsletter/board.css"]}
+        js = ["newsletter/board.js"]
 
     def view_on_site(self, obj):
         # Readers' address only once readers can open it; before that the preview, which staff can.

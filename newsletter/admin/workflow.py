@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .. import person_names, previews, workflow
+from .. import board, person_names, previews, workflow
 from ..models import Issue, IssueEvent, PreviewLink
 from ..views import IssueDetailView
 from . import review
@@ -55,6 +55,11 @@ def transition_view(model_admin, request, object_id, action):
     rule = workflow.RULES.get(action)
     if rule is not None and rule.consequence and not form.cleaned_data["confirmed"]:
         return _confirmation(model_admin, request, issue, action, rule, form)
+    if action == workflow.SUBMIT and not form.cleaned_data["confirmed"]:
+        # Pre-flight: what is still missing is shown first; the editor may submit anyway.
+        items = board.preflight(Issue.objects.with_contents().get(pk=issue.pk))
+        if items:
+            return _confirmation(model_admin, request, issue, action, rule, form, preflight=items)
     try:
         workflow.perform(
             issue,
@@ -71,9 +76,10 @@ def transition_view(model_admin, request, object_id, action):
     return redirect(_change_url(issue))
 
 
-def _confirmation(model_admin, request, issue, action, rule, form):
-    """Say what the move will do to what readers see, and make it only when the user confirms.
-    Nothing is written here; a move that is not allowed is refused at once, as it would be anyway."""
+def _confirmation(model_admin, request, issue, action, rule, form, preflight=()):
+    """Say what the move will do to what readers see (or, before 提交审核, what is still missing:
+    ``preflight``), and make it only when the user confirms. Nothing is written here; a move that is
+    not allowed is refused at once, as it would be anyway."""
     try:
         workflow.check(issue, action, request.user)
         if rule.needs_comment and not form.cleaned_data["comment"].strip():
@@ -85,7 +91,7 @@ def _confirmation(model_admin, request, issue, action, rule, form):
         return redirect(_change_url(issue))
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": f"确认{rule.label}",
+        "title": f"{rule.label}前检查" if preflight else f"确认{rule.label}",
         "issue": issue,
         "rule": rule,
         "action_url": request.path,
@@ -94,6 +100,8 @@ def _confirmation(model_admin, request, issue, action, rule, form):
         "publish_at_value": request.POST.get("publish_at", ""),
         "cancel_url": _change_url(issue),
         "opts": Issue._meta,
+        "preflight": preflight,
+        "preflight_blocking": any(item.blocking for item in preflight),
     }
     return TemplateResponse(request, "admin/newsletter/issue/confirm_transition.html", context)
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletter', '0010_body_canonical'),
+        ('newsletter', '0012_publication_page_budget'),
     ]
 
     operations = [

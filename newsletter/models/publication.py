@@ -14,6 +14,11 @@ class Publication(CleanTextModel, models.Model):
     phone = models.CharField("电话", max_length=40, blank=True)
     fax = models.CharField("传真", max_length=40, blank=True)
     description = models.TextField("简介", blank=True)
+    page_budget = models.PositiveSmallIntegerField(
+        "印刷版页数预算",
+        default=14,
+        help_text="印刷版 PDF 预计的 A4 页数（含封面和封底）。期刊看板在预计页数超出时提醒，但不阻止提交。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

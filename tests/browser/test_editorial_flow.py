@@ -103,6 +103,9 @@ def test_issue_goes_from_editor_to_reader_through_review_in_the_browser(login, n
     expect(editor.locator("#articles-group")).to_contain_text(FIRST_TITLE)
     expect(editor.locator("#articles-group")).to_contain_text(SECOND_TITLE)
     workflow_button(editor, "提交审核").click()
+    # Pre-flight: the articles have no source line yet; the editor sees it and submits anyway.
+    expect(editor.locator(".preflight-list")).to_contain_text("无来源")
+    editor.get_by_role("button", name="仍然提交审核").click()
     expect(editor.locator(".messagelist .success")).to_contain_text("已提交审核")
     expect_status(editor, "待审核")
 
@@ -129,6 +132,7 @@ def test_issue_goes_from_editor_to_reader_through_review_in_the_browser(login, n
     expect(editor.locator(".messagelist .success")).to_contain_text(SECOND_TITLE)
     editor.goto(issue_url)
     workflow_button(editor, "提交审核").click()
+    editor.get_by_role("button", name="仍然提交审核").click()
     expect_status(editor, "待审核")
 
     # The reviewer approves; only then may the chief editor publish.

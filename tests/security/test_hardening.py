@@ -214,7 +214,7 @@ def test_slash_appending_does_not_turn_a_double_slash_path_into_an_off_site_redi
 
 def test_workflow_and_preview_link_views_redirect_only_to_our_own_pages(client, superuser):
     client.force_login(superuser)
-    issue = factories.issue(status="draft")
+    issue = factories.issue(status="draft", theme="测试主题")  # complete: no pre-flight page
     factories.article(issue=issue)
     transition = reverse("admin:newsletter_issue_transition", args=[issue.pk, "submit"])
     for method, url, data in [
