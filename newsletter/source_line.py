@@ -27,7 +27,6 @@ from .models.sources import normalize_outlet_name
 
 MAX_LINE = 1000
 MAX_SOURCES = 30
-MAX_OUTLET_NAME = 100  # Outlet.name's max_length
 
 # The importer's gate: an article's last paragraph ends with "（… 20241210）".
 SOURCE_TAIL = re.compile(r"[（(]([^（）()]*?\d{8})\s*[）)]\s*$")
@@ -152,8 +151,6 @@ def _tokens(line):
 def _add_names(segment, pending):
     tokens = [token for token in _SEPARATORS.split(segment.strip()) if token]
     for name in _outlet_names(tokens):
-        if len(name) > MAX_OUTLET_NAME:
-            raise SourceLineError(f"媒体名称“{name[:20]}…”超过 {MAX_OUTLET_NAME} 字。")
         if any(unicodedata.category(char)[0] == "C" for char in name):
             raise SourceLineError("媒体名称里有不可见的控制字符。")
         pending.append([name, ""])

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
-from . import article_revisions
+from . import article_revisions, source_lines
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 
 
@@ -23,7 +23,7 @@ def conflict_html(article, seen_version):
     )
 
 
-class ArticleForm(locking.VersionedFormMixin):
+class ArticleForm(source_lines.SourceLineFormMixin, locking.VersionedFormMixin):
     # No Meta: the admin builds the form's fields from its fieldsets.
     request_user = None  # set by ArticleAdmin.get_form
 
@@ -44,6 +44,7 @@ class ArticleForm(locking.VersionedFormMixin):
 
 class SourceInline(admin.TabularInline):
     model = Source
+    formset = source_lines.SourceFormSet
     extra = 0
     fields = ["outlet", "date", "url", "position"]
     autocomplete_fields = ["outlet"]
@@ -92,6 +93,8 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         ("正文", {"fields": ["summary", "body"]}),
         ("标签", {"fields": ["regions", "topics"]}),
         ("记录", {"fields": ["created_by", "updated_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+        # Last, so that it sits right above the Source rows it fills.
+        ("来源", {"fields": [source_lines.FIELD]}),
     ]
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) per page view costs more than it tells at 10,000 rows
@@ -172,6 +175,8 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         # Tags, sources and figures each change the article's stored texts: refreshed once, at the end.
         with derived.deferred():
             super().save_related(request, form, formsets, change)
+            if form.source_replacement is not None:
+                source_lines.replace_sources(form.instance, form.source_replacement)
         article = form.instance
         # Every save keeps a full revision; in a public issue it is a correction (see revisions.record).
         revisions.record(article, by=request.user)
