@@ -125,7 +125,9 @@ def _unwrap(line):
     line = _PREFIX.sub("", line)
     rest = _URL.sub("", line)
     if any(char in _FORBIDDEN for char in rest) or not _balanced(rest):
-        raise SourceLineError("来源行里只能有成对的圆括号（如“人民日报（海外版）”），不能有尖括号、方括号或不成对的括号。")
+        raise SourceLineError(
+            "来源行里只能有成对的圆括号（如“人民日报（海外版）”），不能有尖括号、方括号或不成对的括号。"
+        )
     if not line:
         raise SourceLineError("来源行里没有媒体名称。")
     return line

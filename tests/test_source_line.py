@@ -22,7 +22,10 @@ def pairs(line, **kwargs):
 @pytest.mark.parametrize(
     "line, expected",
     [
-        ("（金融时报 中央财经大学绿色金融国际研究院 20241210）", [("金融时报", D(2024, 12, 10)), ("中央财经大学绿色金融国际研究院", D(2024, 12, 10))]),
+        (
+            "（金融时报 中央财经大学绿色金融国际研究院 20241210）",
+            [("金融时报", D(2024, 12, 10)), ("中央财经大学绿色金融国际研究院", D(2024, 12, 10))],
+        ),
         ("（来源：人民日报 2019年3月5日）", [("人民日报", D(2019, 3, 5))]),
         ("（深圳特区报 20241210）", [("深圳特区报", D(2024, 12, 10))]),
         ("来源：新华社", [("新华社", None)]),
@@ -36,7 +39,10 @@ def pairs(line, **kwargs):
         ("人民日报 20241210；新华社 20241211", [("人民日报", D(2024, 12, 10)), ("新华社", D(2024, 12, 11))]),
         ("人民日报、新华社 20241210", [("人民日报", D(2024, 12, 10)), ("新华社", D(2024, 12, 10))]),
         ("人民日报 20241210；新华社", [("人民日报", D(2024, 12, 10)), ("新华社", None)]),
-        ("Financial Times 21世纪经济报道 20241210", [("Financial Times", D(2024, 12, 10)), ("21世纪经济报道", D(2024, 12, 10))]),
+        (
+            "Financial Times 21世纪经济报道 20241210",
+            [("Financial Times", D(2024, 12, 10)), ("21世纪经济报道", D(2024, 12, 10))],
+        ),
         ("（人民日报（海外版） 20241210）", [("人民日报（海外版）", D(2024, 12, 10))]),
         ("", []),
         ("   ", []),
@@ -115,7 +121,6 @@ def test_the_importer_keeps_a_tail_that_is_not_a_source_line_in_the_text(paragra
 # ---------------------------------------------------------------------------------------- the admin
 
 
-
 def _post(client, user, article, **fields):
     client.force_login(user)
     url = reverse("admin:newsletter_article_change", args=[article.pk])
@@ -131,7 +136,10 @@ def test_pasting_a_line_replaces_the_source_rows_and_creates_new_outlets(client,
     article = factories.article(issue=factories.issue(status="draft"))
     response = _post(client, editor_user, article, source_line="（金融时报 中央财经大学绿色金融国际研究院 20241210）")
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert _rows(article) == [("金融时报", D(2024, 12, 10), ""), ("中央财经大学绿色金融国际研究院", D(2024, 12, 10), "")]
+    assert _rows(article) == [
+        ("金融时报", D(2024, 12, 10), ""),
+        ("中央财经大学绿色金融国际研究院", D(2024, 12, 10), ""),
+    ]
     assert not Source.objects.filter(outlet__name="测试日报").exists()
     # The derived texts follow: the source line is searchable.
     assert "中央财经大学绿色金融国际研究院" in Article.objects.get(pk=article.pk).search_text
@@ -142,7 +150,10 @@ def test_outlets_are_matched_whatever_the_width_case_and_spacing(client, editor_
     known = Outlet.objects.create(name="FT中文网")
     paper = Outlet.objects.create(name="21世纪经济报道")
     article = factories.article(issue=factories.issue(status="draft"))
-    assert _post(client, editor_user, article, source_line="ＦＴ中文网 20241210 21 世纪经济报道 20241211").status_code == 302
+    assert (
+        _post(client, editor_user, article, source_line="ＦＴ中文网 20241210 21 世纪经济报道 20241211").status_code
+        == 302
+    )
     assert [s.outlet for s in Source.objects.filter(article=article).order_by("position")] == [known, paper]
     assert Outlet.objects.filter(name__icontains="中文网").count() == 1
 
@@ -155,7 +166,9 @@ def test_the_page_shows_the_current_sources_as_one_line_and_round_trips(client, 
     )
     client.force_login(editor_user)
     page = client.get(reverse("admin:newsletter_article_change", args=[article.pk])).content.decode()
-    shown = re.search(r'name="source_line"[^>]*value="([^"]*)"', page) or re.search(r'value="([^"]*)"[^>]*name="source_line"', page)
+    shown = re.search(r'name="source_line"[^>]*value="([^"]*)"', page) or re.search(
+        r'value="([^"]*)"[^>]*name="source_line"', page
+    )
     assert shown.group(1) == "（金融时报 中央财经大学绿色金融国际研究院 20241210 新华社）"
     before = _rows(article)
     # line → rows → line: posting the shown line back changes nothing.
@@ -173,7 +186,10 @@ def test_an_unchanged_line_keeps_the_addresses_typed_in_the_rows(client, editor_
     # A changed line keeps the address of an outlet that stays.
     article.refresh_from_db()
     assert _post(client, editor_user, article, source_line="新华社 人民日报 20241210").status_code == 302
-    assert _rows(article) == [("新华社", D(2024, 12, 10), ""), ("人民日报", D(2024, 12, 10), "https://paper.people.com.cn/a.html")]
+    assert _rows(article) == [
+        ("新华社", D(2024, 12, 10), ""),
+        ("人民日报", D(2024, 12, 10), "https://paper.people.com.cn/a.html"),
+    ]
 
 
 @pytest.mark.django_db
@@ -211,7 +227,9 @@ def test_changing_both_the_line_and_a_row_is_refused_rather_than_losing_one(clie
 @pytest.mark.django_db
 def test_rows_edited_one_by_one_are_kept_when_the_line_is_left_as_shown(client, editor_user):
     article = factories.article(issue=factories.issue(status="draft"))
-    response = _post(client, editor_user, article, source_line=article.source_line(), **{"sources-0-date": "2024-12-02"})
+    response = _post(
+        client, editor_user, article, source_line=article.source_line(), **{"sources-0-date": "2024-12-02"}
+    )
     assert response.status_code == 302
     assert _rows(article) == [("测试日报", D(2024, 12, 2), "")]
 

@@ -55,7 +55,9 @@ class SourceLineFormMixin(forms.ModelForm):
         label="来源（一行）",
         required=False,
         max_length=2000,
-        widget=forms.TextInput(attrs={"class": "vLargeTextField", "placeholder": "（金融时报 中央财经大学绿色金融国际研究院 20241210）"}),
+        widget=forms.TextInput(
+            attrs={"class": "vLargeTextField", "placeholder": "（金融时报 中央财经大学绿色金融国际研究院 20241210）"}
+        ),
         help_text=(
             "粘贴印刷版文末的来源行，保存时会替换下方的来源，新的媒体会自动创建。"
             "日期可写作 20241210、2024-12-10、2024年12月10日 或 12月10日（年份取自本期）；"
