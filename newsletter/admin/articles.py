@@ -9,7 +9,7 @@ from js_asset import Media
 from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
-from . import article_revisions, source_lines
+from . import article_preview, article_revisions, source_lines
 from .body_editor import EditorBodyField, figures_data
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 
@@ -154,6 +154,8 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             return self.admin_site.admin_view(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
 
         return [
+            path("preview/", wrap(article_preview.preview_view), name="newsletter_article_preview"),
+            path("<int:object_id>/preview/", wrap(article_preview.preview_view), name="newsletter_article_preview"),
             path(
                 "<int:object_id>/revisions/",
                 wrap(article_revisions.history_view),
