@@ -103,7 +103,7 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         ("标签", {"fields": ["regions", "topics"]}),
         ("记录", {"fields": ["created_by", "updated_by", "created_at", "updated_at"], "classes": ["collapse"]}),
         # Last, so that it sits right above the Source rows it fills.
-        ("来源", {"fields": [source_lines.FIELD]}),
+        ("来源行", {"fields": [source_lines.FIELD]}),
     ]
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) per page view costs more than it tells at 10,000 rows

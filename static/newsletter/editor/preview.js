@@ -7,8 +7,8 @@
 
 const DELAY_MS = 400;
 const WIDE = window.matchMedia("(min-width: 1280px)");
-// The reader's page is laid out for a screen at least this wide; a narrower pane shows it scaled.
-const PAGE_WIDTH = 820;
+// The public site's desktop layout starts at 48em; a narrower pane shows that layout scaled down.
+const PAGE_WIDTH = 768;
 // What the preview is made of; the rest of the form (figures, inline rows, files) is left out.
 const FIELDS = ["title", "short_title", "summary", "issue", "section", "position", "regions", "topics", "source_line"];
 
@@ -65,16 +65,19 @@ function start() {
   function setOpen(value) {
     open = value;
     pane.classList.toggle("is-closed", !open);
+    // On a wide screen the open pane takes the admin's navigation sidebar's place (see preview.css).
+    document.body.classList.toggle("article-preview-open", open);
     toggle.textContent = open ? "隐藏预览" : "显示预览";
     toggle.setAttribute("aria-expanded", String(open));
     if (open) refresh();
   }
 
   function fit() {
-    // Lay the page out at a reader's width and scale it down to the pane.
+    // Beside the form, the page is laid out at a desktop reader's width and scaled down to the pane;
+    // on a narrow screen it is shown at the screen's own width, as a reader on that screen sees it.
     const width = viewport.clientWidth;
     if (!width) return;
-    const pageWidth = Math.max(width, PAGE_WIDTH);
+    const pageWidth = WIDE.matches ? Math.max(width, PAGE_WIDTH) : width;
     const scale = width / pageWidth;
     frame.style.width = `${pageWidth}px`;
     frame.style.height = `${viewport.clientHeight / scale}px`;
