@@ -291,3 +291,80 @@ def test_a_frozen_issue_refuses_the_line_too(client, editor_user):
     response = _post(client, editor_user, article, source_line="新华社 20241210")
     assert response.status_code in (200, 403)
     assert _rows(article) == [("测试日报", D(2024, 12, 1), "")]
+
+
+# ------------------------------------------------------------------------------ typed outlet names
+
+
+def _new_row(data, index, outlet, date="2024-12-10"):
+    data.update(
+        {
+            f"sources-{index}-outlet": outlet,
+            f"sources-{index}-date": date,
+            f"sources-{index}-url": "",
+            f"sources-{index}-position": index,
+        }
+    )
+    data["sources-TOTAL_FORMS"] = index + 1
+    return data
+
+
+@pytest.mark.django_db
+def test_a_row_takes_a_typed_new_outlet_name_and_creates_it_on_save(client, editor_user):
+    article = factories.article(issue=factories.issue(status=Issue.Status.DRAFT))
+    client.force_login(editor_user)
+    data = _new_row(article_form_data(article), 1, "南方 都市报")
+    response = client.post(reverse("admin:newsletter_article_change", args=[article.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert _rows(article) == [("测试日报", D(2024, 12, 1), ""), ("南方都市报", D(2024, 12, 10), "")]
+
+
+@pytest.mark.django_db
+def test_a_typed_name_of_a_known_outlet_is_that_outlet(client, editor_user):
+    known = Outlet.objects.create(name="FT中文网")
+    article = factories.article(issue=factories.issue(status=Issue.Status.DRAFT))
+    client.force_login(editor_user)
+    data = _new_row(article_form_data(article), 1, "ｆｔ中文网")
+    assert client.post(reverse("admin:newsletter_article_change", args=[article.pk]), data).status_code == 302
+    assert Source.objects.get(article=article, position=1).outlet == known
+    assert Outlet.objects.filter(name__icontains="中文网").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refused_page_creates_no_typed_outlet_and_shows_the_name_again(client, editor_user):
+    article = factories.article(issue=factories.issue(status=Issue.Status.DRAFT))
+    client.force_login(editor_user)
+    data = _new_row(article_form_data(article, title=""), 1, "新开的报纸")
+    response = client.post(reverse("admin:newsletter_article_change", args=[article.pk]), data)
+    assert response.status_code == 200
+    assert not Outlet.objects.filter(name="新开的报纸").exists()
+    assert re.search(r'<option value="新开的报纸" selected>新开的报纸</option>', response.content.decode())
+
+
+@pytest.mark.django_db
+def test_a_hostile_typed_outlet_name_is_refused(client, editor_user):
+    article = factories.article(issue=factories.issue(status=Issue.Status.DRAFT))
+    client.force_login(editor_user)
+    data = _new_row(article_form_data(article), 1, "<img src=x onerror=alert(1)>")
+    response = client.post(reverse("admin:newsletter_article_change", args=[article.pk]), data)
+    assert response.status_code == 200
+    assert "媒体名称不能包含尖括号" in response.content.decode()
+    assert not Outlet.objects.filter(name__contains="img").exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_outlet_key_is_still_an_error(client, editor_user):
+    article = factories.article(issue=factories.issue(status=Issue.Status.DRAFT))
+    client.force_login(editor_user)
+    data = _new_row(article_form_data(article), 1, "999999")
+    response = client.post(reverse("admin:newsletter_article_change", args=[article.pk]), data)
+    assert response.status_code == 200
+    assert _rows(article) == [("测试日报", D(2024, 12, 1), "")]
+
+
+@pytest.mark.django_db
+def test_the_outlet_field_lets_a_new_name_be_typed(client, editor_user):
+    article = factories.article(issue=factories.issue(status=Issue.Status.DRAFT))
+    client.force_login(editor_user)
+    page = client.get(reverse("admin:newsletter_article_change", args=[article.pk])).content.decode()
+    assert re.search(r'<select name="sources-0-outlet"[^>]*data-tags="true"', page)

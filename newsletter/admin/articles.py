@@ -9,7 +9,7 @@ from js_asset import Media
 from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
-from . import article_preview, article_revisions, source_lines
+from . import article_preview, article_revisions, source_lines, source_rows
 from .body_editor import EditorBodyField, figures_data
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 
@@ -53,11 +53,19 @@ class ArticleForm(source_lines.SourceLineFormMixin, locking.VersionedFormMixin):
 
 class SourceInline(admin.TabularInline):
     model = Source
+    form = source_rows.SourceRowForm
     formset = source_lines.SourceFormSet
     extra = 0
     fields = ["outlet", "date", "url", "position"]
     autocomplete_fields = ["outlet"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "outlet":
+            # A new outlet is typed into the row; no popup needed (newsletter/admin/source_rows.py).
+            return source_rows.outlet_formfield(field, self.admin_site)
+        return field
 
 
 class FigureInline(admin.StackedInline):

@@ -104,7 +104,7 @@ def replace_sources(article, parsed):
     the same outlet."""
     old = current_rows(article)
     old_urls = {outlet_key(row.outlet.name): row.url for row in old if row.url}
-    outlets = _outlets_for([source.outlet for source in parsed])
+    outlets = outlets_for([source.outlet for source in parsed])
     for row in old:
         row.delete()
     for position, source in enumerate(parsed):
@@ -118,7 +118,7 @@ def replace_sources(article, parsed):
         )
 
 
-def _outlets_for(names):
+def outlets_for(names):
     """{outlet_key: Outlet} for ``names``, existing ones found in one query, the others created."""
     keys = {outlet_key(name): name for name in names}
     query = Q()
