@@ -29,7 +29,7 @@ from ..models.sources import normalize_outlet_name
 from ..previews import mark_private, preview_queryset
 from ..source_line import SourceLineError, parse_source_line
 from .source_lines import FIELD as SOURCE_LINE_FIELD
-from .source_lines import reference_date
+from .source_lines import issue_of, reference_date
 
 ARTICLE_VIEW = "article"
 ISSUE_VIEW = "issue"
@@ -137,7 +137,7 @@ def _sources(data, stored, article):
     if SOURCE_LINE_FIELD not in data:
         return rows
     try:
-        parsed = parse_source_line(data[SOURCE_LINE_FIELD], reference_date=reference_date(article))
+        parsed = parse_source_line(data[SOURCE_LINE_FIELD], reference_date=reference_date(issue_of(article)))
     except SourceLineError:
         return rows  # the save reports it; the preview keeps showing the sources as they are
     return [

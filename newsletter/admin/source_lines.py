@@ -22,10 +22,13 @@ from ..source_line import SourceLineError, outlet_key, parse_source_line
 FIELD = "source_line"
 
 
-def reference_date(article):
+def reference_date(issue):
     """A date printed without its year (12月10日) takes it from the issue; for an unplaced article, today."""
-    issue = article.issue if article.issue_id else None
     return issue.issue_date if issue is not None and issue.issue_date else datetime.date.today()
+
+
+def issue_of(article):
+    return article.issue if article.issue_id else None
 
 
 def current_rows(article):
@@ -34,11 +37,10 @@ def current_rows(article):
     return list(Source.objects.filter(article=article).select_related("outlet").order_by("position", "pk"))
 
 
-def planned_sources(article, line):
-    """The sources ``line`` gives ``article``, or None when they are the ones it already has.
-
-    Raises ``SourceLineError`` for a line that cannot be read."""
-    parsed = parse_source_line(line, reference_date=reference_date(article))
+def planned_sources(article, line, issue):
+    """The sources ``line`` gives ``article`` (placed in ``issue``), or None when they are the ones it
+    already has. Raises ``SourceLineError`` for a line that cannot be read."""
+    parsed = parse_source_line(line, reference_date=reference_date(issue))
     limit = Outlet._meta.get_field("name").max_length
     for source in parsed:
         # The importer reports a long name when it loads; the admin before it writes anything.
@@ -74,9 +76,11 @@ class SourceLineFormMixin(forms.ModelForm):
         cleaned = super().clean()
         # A client that does not send the field (a script, an older page) leaves the sources alone.
         if FIELD in self.data and FIELD not in self.errors:
-            self.instance.issue = cleaned.get("issue", self.instance.issue if self.instance.issue_id else None)
+            # The issue chosen on the page, read without touching the instance: the admin decides
+            # from the stored issue whether the page it shows again may be edited.
+            issue = cleaned["issue"] if "issue" in cleaned else issue_of(self.instance)
             try:
-                self.source_replacement = planned_sources(self.instance, cleaned.get(FIELD, ""))
+                self.source_replacement = planned_sources(self.instance, cleaned.get(FIELD, ""), issue)
             except SourceLineError as error:
                 self.add_error(FIELD, str(error))
         return cleaned
@@ -91,7 +95,7 @@ class SourceFormSet(BaseInlineFormSet):
         if line is None or not self.has_changed():
             return
         try:
-            replacement = planned_sources(self.instance, line)
+            replacement = planned_sources(self.instance, line, issue_of(self.instance))
         except SourceLineError:
             return  # the field itself reports it
         if replacement is not None:
