@@ -40,6 +40,8 @@ _DATE = re.compile(
     r"|(?P<m3>\d{1,2})\s*月\s*(?P<d3>\d{1,2})\s*[日号]"
     r")(?!\d)"
 )
+# What is left of a date the patterns above did not take: a number, "2024年12月", "12月".
+_PARTIAL_DATE = re.compile(r"[\d年月日号./\-／－ ]+")
 _URL = re.compile(r"https?://[^\s、；;，,（）()<>\"']+", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s、；;，,《》〈〉]+")  # 《人民日报》: title marks only delimit a name
 _FORBIDDEN = "【】[]<>{}"
@@ -153,6 +155,8 @@ def _tokens(line):
 def _add_names(segment, pending):
     tokens = [token for token in _SEPARATORS.split(segment.strip()) if token]
     for name in _outlet_names(tokens):
+        if _PARTIAL_DATE.fullmatch(name):
+            raise SourceLineError(f"“{name}”不是完整的日期，请按“20241210”或“2024年12月10日”填写。")
         if any(unicodedata.category(char)[0] == "C" for char in name):
             raise SourceLineError("媒体名称里有不可见的控制字符。")
         pending.append([name, ""])

@@ -82,6 +82,9 @@ def test_an_address_belongs_to_the_outlet_before_it():
         ("人民日报 " + "新华社 " * 40, "最多 30 个来源"),
         ("很长" * 600, "来源行太长"),
         ("（）", "没有媒体名称"),
+        ("人民日报 2024年12月", "不是完整的日期"),
+        ("人民日报 2024121", "不是完整的日期"),
+        ("人民日报 12月", "不是完整的日期"),
     ],
 )
 def test_a_line_that_cannot_be_read_is_refused_with_a_chinese_message(line, words):

@@ -119,6 +119,11 @@ function start() {
         signal: running.signal,
         headers: { "X-Requested-With": "fetch" },
       });
+      if (response.redirected) {
+        // The session ended: the admin answered with its sign-in page.
+        status.textContent = "您的登录已过期，预览无法更新。请在新窗口中重新登录后再继续。";
+        return;
+      }
       if (!response.ok) throw new Error(String(response.status));
       const html = await response.text();
       if (mine !== sequence) return;
