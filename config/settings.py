@@ -285,4 +285,8 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "js": [static_lazy("newsletter/editor/figures.js")],
         "extensions": {"NewsletterFigure": "newsletter.admin.body_editor.figure_processor"},
     },
+    {
+        "js": [static_lazy("newsletter/editor/labels.js")],
+        "extensions": {"NewsletterLabels": "newsletter.admin.body_editor.no_markup_processor"},
+    },
 ]
