@@ -11,7 +11,7 @@ from js_asset import Media
 from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
-from . import article_revisions
+from . import article_preview, article_revisions, source_lines, source_rows
 from .body_editor import EditorBodyField, figures_data
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 from .user_names import user_field
@@ -28,7 +28,7 @@ def conflict_html(article, seen_version):
     )
 
 
-class ArticleForm(locking.VersionedFormMixin):
+class ArticleForm(source_lines.SourceLineFormMixin, locking.VersionedFormMixin):
     # No Meta: the admin builds the form's fields from its fieldsets.
     request_user = None  # set by ArticleAdmin.get_form
     # The rich-text editor; what it posts is stored as canonical Markdown (newsletter/body_format.py).
@@ -56,10 +56,19 @@ class ArticleForm(locking.VersionedFormMixin):
 
 class SourceInline(admin.TabularInline):
     model = Source
+    form = source_rows.SourceRowForm
+    formset = source_lines.SourceFormSet
     extra = 0
     fields = ["outlet", "date", "url", "position"]
     autocomplete_fields = ["outlet"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "outlet":
+            # A new outlet is typed into the row; no popup needed (newsletter/admin/source_rows.py).
+            return source_rows.outlet_formfield(field, self.admin_site)
+        return field
 
 
 class FigureInline(admin.StackedInline):
@@ -104,6 +113,8 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         ("正文", {"fields": ["summary", "body"]}),
         ("标签", {"fields": ["regions", "topics"]}),
         ("记录", {"fields": ["created_by_name", "updated_by_name", "created_at", "updated_at"], "classes": ["collapse"]}),
+        # Last, so that it sits right above the Source rows it fills.
+        ("来源行", {"fields": [source_lines.FIELD]}),
     ]
     created_by_name = user_field("created_by", "创建人")
     updated_by_name = user_field("updated_by", "最后修改人")
@@ -187,6 +198,8 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             return self.admin_site.admin_view(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
 
         return [
+            path("preview/", wrap(article_preview.preview_view), name="newsletter_article_preview"),
+            path("<int:object_id>/preview/", wrap(article_preview.preview_view), name="newsletter_article_preview"),
             path(
                 "<int:object_id>/revisions/",
                 wrap(article_revisions.history_view),
@@ -223,6 +236,8 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         # Tags, sources and figures each change the article's stored texts: refreshed once, at the end.
         with derived.deferred():
             super().save_related(request, form, formsets, change)
+            if form.source_replacement is not None:
+                source_lines.replace_sources(form.instance, form.source_replacement)
         article = form.instance
         # Every save keeps a full revision; in a public issue it is a correction (see revisions.record).
         revisions.record(article, by=request.user)

@@ -17,7 +17,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from newsletter.models.sources import normalize_outlet_name
+from newsletter.source_line import split_source_tail
 from newsletter.text_input import import_file
 
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, SectionData, SourceData
@@ -34,7 +34,6 @@ FIGURE_LINE = re.compile(r"^图\s*(\d{1,3})(?:\s*[:：.、]\s*|\s+)(\S.*)$")
 LIST_ITEM = re.compile(r"^(?:[-*+]\s|\d{1,3}[.、)）]\s|[（(]\d{1,2}[）)])")
 REGION_LEAD = re.compile(r"^【\s*([^【】\s]{1,20})\s*】")
 LABEL_LINE = re.compile(r"^(主办|编辑|统筹|电话|传真)(?:\s*[:：]\s*|\s+|$)(.*)$")
-SOURCE_TAIL = re.compile(r"[（(]([^（）()]*?\d{8})\s*[）)]\s*$")
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?[-—–\s]*$")
 FURNITURE = [
     re.compile(r"^(?:研究院)?(?:官方)?微信(?:公众号)?$"),
@@ -421,33 +420,8 @@ def _repair_page_breaks(blocks):
 
 
 def _split_source(text):
-    """("…。（金融时报 中央财经大学绿色金融国际研究院 20241210）") → ("…。", [SourceData, SourceData])."""
-    match = SOURCE_TAIL.search(text)
-    if not match:
-        return text, []
-    sources, pending = [], []
-    for token in match.group(1).split():
-        if re.fullmatch(r"\d{8}", token) and pending:
-            try:
-                date = datetime.datetime.strptime(token, "%Y%m%d").date()
-            except ValueError:
-                return text, []
-            sources += [SourceData(outlet=name, date=date) for name in _outlet_names(pending)]
-            pending = []
-        else:
-            pending.append(token)
-    if pending or not sources:
-        return text, []
-    return text[: match.start()].rstrip(), sources
+    """("…。（金融时报 中央财经大学绿色金融国际研究院 20241210）") → ("…。", [SourceData, SourceData]).
 
-
-def _outlet_names(tokens):
-    """Space-separated outlets; "21 世纪经济报道" is one name (a number never stands alone), and so is
-    "Financial Times" (Latin words run on); "Financial Times 21世纪经济报道" is two."""
-    names = []
-    for token in tokens:
-        if names and (names[-1].isdigit() or (names[-1].isascii() and token.isascii() and not token.isdigit())):
-            names[-1] = f"{names[-1]} {token}"
-        else:
-            names.append(token)
-    return [normalize_outlet_name(name) for name in names]
+    The rule is the admin's 「来源（一行）」 rule (newsletter.source_line), so both read a line alike."""
+    remaining, parsed = split_source_tail(text)
+    return remaining, [SourceData(outlet=source.outlet, date=source.date) for source in parsed]
