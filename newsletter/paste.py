@@ -107,7 +107,7 @@ def _runs(runs):
         tokens.pop(0)
     while tokens and tokens[-1][0] is None:
         tokens.pop()
-    out = []
+    out, pieces = [], []  # pieces of the last run in ``out``, joined once at the end (linear)
     for index, (piece, value) in enumerate(tokens):
         if piece is None:
             before, after = tokens[index - 1][0], tokens[index + 1][0]
@@ -115,9 +115,14 @@ def _runs(runs):
                 continue
             piece, value = " ", tokens[index - 1][1]
         if out and _same_marks(out[-1], value):
-            out[-1].text += piece
+            pieces.append(piece)
         else:
-            out.append(Run(piece, value.bold, value.italic, value.href))
+            if out:
+                out[-1].text = "".join(pieces)
+            out.append(Run("", value.bold, value.italic, value.href))
+            pieces = [piece]
+    if out:
+        out[-1].text = "".join(pieces)
     return out
 
 

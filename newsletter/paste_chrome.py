@@ -3,8 +3,9 @@
 WeChat articles (and many sites that copy their layout) open with 「点击上方蓝字关注我们」 and close with a
 QR code, 「长按识别二维码」 and the account's card. Such a call to action is short and sits among the first
 or the last few blocks; the header is cut with everything before it, the footer with everything after
-it and the images just above it (the QR code is usually shown above its line). The same words deep in
-an article's text are left alone.
+it and the images just above it (the QR code is usually shown above its line); an animated banner
+right under the header goes too. The same words deep in an article's text, or in a long paragraph,
+are left alone.
 """
 
 import re
@@ -17,9 +18,10 @@ CALL_TO_ACTION = re.compile(
     r"分享.{0,4}点赞|喜欢就点|阅读原文|往期推荐|往期回顾|推荐阅读|精彩推荐|更多精彩|^[-—–\s]*END[-—–\s]*$",
     re.I,
 )
+_ANIMATED = re.compile(r"\.gif\b|wx_fmt=gif", re.I)
 EDGE = 4  # blocks at the top that may hold the header
 TAIL = 8  # blocks at the bottom that may hold the footer
-SHORT = 80
+SHORT = 40  # a call to action is a line, not a paragraph
 
 
 def _is_call_to_action(text):
@@ -34,6 +36,9 @@ def drop_account_chrome(blocks, text_of):
     for index in range(min(EDGE, len(blocks))):
         if _is_call_to_action(texts[index]):
             start = index + 1
+    # The animated banner under "follow us" goes with it; a photo there is the article's own.
+    while start and start < len(blocks) and isinstance(blocks[start], Image) and _ANIMATED.search(blocks[start].src):
+        start += 1
     end = len(blocks)
     for index in range(len(blocks) - 1, max(start, len(blocks) - TAIL) - 1, -1):
         if _is_call_to_action(texts[index]):

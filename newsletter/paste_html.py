@@ -66,6 +66,7 @@ _ORDERED_MARKER = re.compile(
 _UNKNOWN_MARKED_SECTION = re.compile(r"<!\[(?!(?:if|else|endif|cdata|temp|ignore|include|rcdata)(?![-_.a-z0-9]))", re.I)
 SAFE_LINK = re.compile(r"^(?:https?://[^\s/]|mailto:[^\s])", re.I)
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+_URL_BREAKOUT = re.compile(r"[\"'<>`]|\s\S*=")
 LAZY_SOURCES = ("data-src", "data-original", "data-actualsrc", "data-lazy-src", "data-url", "data-echo", "src")
 PLACEHOLDER = re.compile(r"placeholder|blank\.gif|spacer|pixel\.gif|loading|lazy[-_]?load|grey\.gif|1x1", re.I)
 TINY = 16
@@ -114,7 +115,12 @@ class Frame:
 
 
 def _clean_url(value):
-    url = _URL_JUNK.sub("", value or "")
+    """An http(s) or mailto address, or "": a real one has no quotes, angle brackets or spaces left in it
+    (browsers write them %-encoded), so one that has them is an attempt to break out of the attribute."""
+    url = (value or "").strip()
+    if _URL_BREAKOUT.search(url):
+        return ""
+    url = _URL_JUNK.sub("", url)
     if url.startswith("//"):
         url = "https:" + url
     return url if SAFE_LINK.match(url) else ""
@@ -427,9 +433,45 @@ class Builder(HTMLParser):
             self.containers[1].after.append(image)
 
 
+_STRAY_LT = re.compile(r"<(?![a-zA-Z/!?])")
+# A tag that never closes before the next "<" (quoted values aside) is text: left to the standard
+# parser, each one makes it rescan the rest of the input.
+_UNCLOSED_TAG = re.compile(r"""<(/?[a-zA-Z][^<>"']*(?:"[^"]*"[^<>"']*|'[^']*'[^<>"']*)*)(?=<|$)""")
+_CONDITIONAL = re.compile(r"^\[(if\b[^\]<>]*|endif)\]$", re.I)
+
+
+def _without_comments(html):
+    """Comments removed in one linear pass (the standard parser rescans an unclosed one for each "<!--"
+    that follows); a short downlevel conditional comment (``<!--[if !supportLists]-->``) is kept as the
+    marked section it stands for. An unclosed comment runs to the end, as in a browser."""
+    parts, position = [], 0
+    while True:
+        start = html.find("<!--", position)
+        if start < 0:
+            parts.append(html[position:])
+            break
+        parts.append(html[position:start])
+        end = html.find("-->", start + 4)
+        if end < 0:
+            break
+        conditional = _CONDITIONAL.match(html[start + 4 : end].strip())
+        if conditional:
+            parts.append(f"<![{conditional.group(1)}]>")
+        position = end + 3
+    return "".join(parts)
+
+
+def _tame(html):
+    """Rewrite what would make the standard parser slow or fail: stray "<", comments, unknown sections."""
+    html = _without_comments(html)
+    html = _STRAY_LT.sub("&lt;", html)
+    html = _UNCLOSED_TAG.sub(r"&lt;\1", html)
+    return _UNKNOWN_MARKED_SECTION.sub("&lt;![", html)
+
+
 def build(html):
     """Clipboard HTML → the top-level ``Container``; never raises on malformed input."""
     builder = Builder()
-    builder.feed(_UNKNOWN_MARKED_SECTION.sub("&lt;![", html))
+    builder.feed(_tame(html))
     builder.close()
     return builder.doc

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
-from . import article_revisions
+from . import article_revisions, paste
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 
 
@@ -136,6 +136,7 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             return self.admin_site.admin_view(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
 
         return [
+            path("paste/clean/", wrap(paste.clean_view), name="newsletter_article_paste_clean"),
             path(
                 "<int:object_id>/revisions/",
                 wrap(article_revisions.history_view),
