@@ -4,7 +4,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +46,9 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "axes",
+    # The article body's rich-text editor (ProseMirror/Tiptap) and the import-map/ES-module media it needs.
+    "js_asset",
+    "django_prose_editor",
     "regions",
     "newsletter",
 ]
@@ -153,6 +158,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Our own translations: Chinese labels for django-prose-editor's dialogs (its catalog has no zh_Hans).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -236,7 +243,9 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        # The nonce is sent only on pages that use it: the article editor's import map (an inline
+        # <script type="importmap"> that django-prose-editor's ES modules need).
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
@@ -267,3 +276,22 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # Where a sign-in without a usable "next" lands: the editors' workbench, not a missing profile page.
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
+
+# The article body's editor: our Tiptap extensions, as ES modules (see newsletter/admin/body_editor.py).
+# Each entry is a module and the extensions it exports, with the allow-list processor django-prose-editor
+# would use if its own sanitiser were on (ours is newsletter/body_format.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("newsletter/editor/figures.js")],
+        "extensions": {"NewsletterFigure": "newsletter.admin.body_editor.figure_processor"},
+    },
+    {
+        "js": [static_lazy("newsletter/editor/labels.js")],
+        "extensions": {"NewsletterLabels": "newsletter.admin.body_editor.no_markup_processor"},
+    },
+    {
+        # Paste cleaned on the server (newsletter/paste.py); adds no markup of its own.
+        "js": [static_lazy("newsletter/editor/paste.js")],
+        "extensions": {"NewsletterPaste": "newsletter.admin.body_editor.no_markup_processor"},
+    },
+]
