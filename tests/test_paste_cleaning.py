@@ -159,6 +159,13 @@ def test_headings_become_the_two_subheading_levels_and_quotes_hold_paragraphs():
     )
 
 
+def test_words_title_and_subtitle_styles_become_subheadings():
+    html = clean_pasted(
+        "<p class=MsoTitle><span>总标题</span></p><p class=MsoSubtitle>副标题</p><p class=MsoNormal>正文</p>"
+    )
+    assert html == "<h2>总标题</h2><h3>副标题</h3><p>正文</p>"
+
+
 def test_sections_and_divs_holding_text_become_paragraphs_and_line_breaks_split_them():
     html = clean_pasted("<section><section><div>一段<br>二段</div></section><section>三段</section></section>")
     assert html == "<p>一段</p><p>二段</p><p>三段</p>"
