@@ -23,7 +23,7 @@ from .paste_input import bold_from_style, clean_url, image_from, italic_from_sty
 # Elements whose whole content goes, not just their tags.
 DROP_CONTENT = {
     "head", "title", "script", "style", "template", "noscript", "iframe", "frame", "frameset", "object",
-    "embed", "applet", "svg", "math", "canvas", "video", "audio", "picture", "map", "select", "option",
+    "embed", "applet", "svg", "math", "canvas", "video", "audio", "map", "select", "option",
     "textarea", "button", "input", "nav", "aside", "menu", "dialog", "xml", "o:p", "meta", "link",
 }  # fmt: skip
 VOID = {"br", "img", "hr", "input", "meta", "link", "area", "base", "col", "embed", "param", "source",
@@ -54,7 +54,7 @@ MAX_LIST_DEPTH = 4
 WORD_LIST_ENDERS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote", "li"}
 
 # WeChat's cards and QR blocks, recognised by the names the platform and layout tools give them.
-CHROME_CLASS = re.compile(r"mp_?profile|mpprofile|qr_?code|qrcode|qr-code|js_uneditable|weapp|mp-miniprogram", re.I)
+CHROME_CLASS = re.compile(r"mp_?profile|mpprofile|qr_?code|qrcode|qr-code|js_uneditable|mp-miniprogram", re.I)
 _MSO_LIST = re.compile(r"mso-list\s*:\s*(l\d+)\s+level(\d+)", re.I)
 _WORD_TITLE = re.compile(r"\bMso(?:Title|Subtitle)\b", re.I)  # Word's 标题 and 副标题 styles
 _MSO_IGNORE = re.compile(r"mso-list\s*:\s*ignore", re.I)

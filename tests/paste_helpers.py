@@ -6,7 +6,8 @@ from pathlib import Path
 
 import html5lib
 
-LOCAL_SAMPLES = Path(__file__).resolve().parent / "samples" / "paste"
+# Not under tests/samples/: several tests read every file there as an issue to import.
+LOCAL_SAMPLES = Path(__file__).resolve().parent / "paste_samples"
 SHARED_SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "paste-samples"
 
 
