@@ -314,3 +314,21 @@ def test_a_megabyte_of_real_clipboard_html_is_cleaned_in_under_a_second(name):
 
 def test_bold_runs_helper_counts_adjacent_bold_as_one():
     assert bold_runs("<p><strong>甲</strong><strong>乙</strong></p>") == ["甲乙"]
+
+
+def test_a_picture_element_keeps_its_image():
+    html = clean_pasted(
+        '<picture><source srcset="https://a.example/x.webp" type="image/webp">'
+        '<img src="https://a.example/x.jpg" alt="会场全景"></picture><p>图 2 会场</p>'
+    )
+    assert html == '<img src="https://a.example/x.jpg" alt="会场全景"><p>图 2 会场</p>'
+
+
+def test_word_list_markers_in_downlevel_comments_as_firefox_pastes_them_are_dropped_too():
+    html = clean_pasted(
+        '<p class=MsoListParagraph style="mso-list:l0 level1 lfo1"><!--[if !supportLists]--><span>1.<span '
+        'style="font:7.0pt">&nbsp;&nbsp; </span></span><!--[endif]--><span>第一条。</span></p>'
+        '<p class=MsoListParagraph style="mso-list:l0 level1 lfo1"><!--[if !supportLists]--><span>2.</span>'
+        "<!--[endif]--><span>第二条。</span></p>"
+    )
+    assert html == "<ol><li><p>第一条。</p></li><li><p>第二条。</p></li></ol>"
