@@ -28,9 +28,19 @@ function showMessage(view, text) {
   window.setTimeout(() => note.remove(), MESSAGE_SECONDS * 1000)
 }
 
+function htmlHasText(html) {
+  // An inert document: nothing in it loads or runs.
+  const doc = new DOMParser().parseFromString(html, "text/html")
+  return doc.body.textContent.trim().length > 0
+}
+
 function wantsCleaning(data) {
-  const html = data.getData("text/html")
-  if (html && html.trim()) return true
+  const html = data.getData("text/html") || ""
+  const hasFiles = data.files && data.files.length > 0
+  // An image copied on its own (a file, perhaps with an <img> tag) is NewsletterFigureUpload's; Word
+  // adds a picture of the selection to copied text, so text decides.
+  if (hasFiles) return html.trim() !== "" && htmlHasText(html)
+  if (html.trim()) return true
   const text = data.getData("text/plain") || ""
   return /\n/.test(text.trim())
 }
