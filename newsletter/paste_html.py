@@ -86,7 +86,7 @@ class Image:
 
 @dataclass
 class Container:
-    kind: str  # doc, list, item, quote, table, row, cell
+    kind: str  # doc, list, item, quote, table, row, cell, caption
     children: list = field(default_factory=list)
     ordered: bool | None = None  # lists
     header: bool = False  # cells
@@ -256,6 +256,13 @@ class Builder(HTMLParser):
         elif tag == "table":
             if self._in_container("doc"):
                 self._push_container(frame, "table")
+        elif tag == "caption":
+            if self._in_container("table"):  # its text goes before the table, as a paragraph
+                self._break()
+                caption = Container("caption")
+                self.containers[-2].children.insert(-1, caption)
+                self.containers.append(caption)
+                frame.opened = caption
         elif tag == "tr":
             if self._in_container("table"):
                 self._push_container(frame, "row")

@@ -76,6 +76,16 @@ def test_a_government_site_table_keeps_its_cells_text_and_drops_its_layout():
     )
 
 
+def test_a_table_caption_becomes_the_paragraph_before_the_table():
+    html = clean_pasted(
+        "<table><caption>表1 数据</caption><tr><th>年份</th><th>数值</th></tr><tr><td>2024</td><td>5</td></tr></table>"
+    )
+    assert html == (
+        "<p>表1 数据</p><table><tbody><tr><th><p>年份</p></th><th><p>数值</p></th></tr>"
+        "<tr><td><p>2024</p></td><td><p>5</p></td></tr></tbody></table>"
+    )
+
+
 def test_a_one_column_layout_table_becomes_plain_paragraphs():
     layout = "<table><tr><td><p>第一段。</p></td></tr><tr><td>第二段。</td></tr></table>"
     assert clean_pasted(layout) == "<p>第一段。</p><p>第二段。</p>"
