@@ -289,4 +289,9 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "js": [static_lazy("newsletter/editor/labels.js")],
         "extensions": {"NewsletterLabels": "newsletter.admin.body_editor.no_markup_processor"},
     },
+    {
+        # Paste cleaned on the server (newsletter/paste.py); adds no markup of its own.
+        "js": [static_lazy("newsletter/editor/paste.js")],
+        "extensions": {"NewsletterPaste": "newsletter.admin.body_editor.no_markup_processor"},
+    },
 ]

@@ -19,7 +19,6 @@ from . import factories as f
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
-
 @pytest.fixture
 def current_and_back_issue(db):
     """The current issue (2024-24, published days ago) and an approved back issue (2023-3)."""

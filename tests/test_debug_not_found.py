@@ -14,7 +14,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 
 
-
 def get(path, debug):
     # A new client per setting: the middleware chain is built on a client's first request.
     with override_settings(DEBUG=debug):

@@ -24,7 +24,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 SAMPLES = Path(__file__).parent / "samples"
 
 
-
 def found(client, query):
     """Titles of the search results page for ``query``, in order."""
     html = client.get("/search/", {"q": query}).content.decode()

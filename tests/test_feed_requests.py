@@ -19,7 +19,10 @@ HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 def feed_urls(region_slug, topic_slug):
     urls = [reverse(f"feeds:{name}") for name in ("issues_rss", "issues_atom", "articles_rss", "articles_atom")]
     for kind, slug in (("region", region_slug), ("tag", topic_slug)):
-        urls += [reverse(f"feeds:{kind}_rss", kwargs={"slug": slug}), reverse(f"feeds:{kind}_atom", kwargs={"slug": slug})]
+        urls += [
+            reverse(f"feeds:{kind}_rss", kwargs={"slug": slug}),
+            reverse(f"feeds:{kind}_atom", kwargs={"slug": slug}),
+        ]
     return urls
 
 

@@ -53,7 +53,10 @@ def feed_urls(region_slugs, topic_slugs):
     urls = [reverse(f"feeds:{name}") for name in ("issues_rss", "issues_atom", "articles_rss", "articles_atom")]
     for kind, slugs in (("region", region_slugs), ("tag", topic_slugs)):
         for slug in slugs:
-            urls += [reverse(f"feeds:{kind}_rss", kwargs={"slug": slug}), reverse(f"feeds:{kind}_atom", kwargs={"slug": slug})]
+            urls += [
+                reverse(f"feeds:{kind}_rss", kwargs={"slug": slug}),
+                reverse(f"feeds:{kind}_atom", kwargs={"slug": slug}),
+            ]
     return urls
 
 
@@ -159,7 +162,7 @@ def test_control_characters_typed_in_every_admin_field_are_normalised_and_every_
             "short_title": dirty("并购重组方案"),
             "summary": dirty("摘要第一句。摘要第二句。"),
             # What the editor posts: HTML, the figure a block of its own.
-            "body": f"<p>{dirty('第一段正文。')}</p><figure data-figure=\"1\"></figure><p>{dirty('第二段正文。')}</p>",
+            "body": f'<p>{dirty("第一段正文。")}</p><figure data-figure="1"></figure><p>{dirty("第二段正文。")}</p>',
             "regions": "湖北, " + dirty("新疆"),
             "topics": "并购 重组, " + dirty("碳市场"),
         },

@@ -18,7 +18,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 
 
-
 def parse(response):
     return html5lib.HTMLParser(strict=True, namespaceHTMLElements=True).parse(response.content)
 

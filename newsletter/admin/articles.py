@@ -11,7 +11,7 @@ from js_asset import Media
 from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
-from . import article_preview, article_revisions, source_lines, source_rows
+from . import article_preview, article_revisions, paste, source_lines, source_rows
 from .body_editor import EditorBodyField, figures_data
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 from .user_names import user_field
@@ -200,6 +200,7 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         return [
             path("preview/", wrap(article_preview.preview_view), name="newsletter_article_preview"),
             path("<int:object_id>/preview/", wrap(article_preview.preview_view), name="newsletter_article_preview"),
+            path("paste/clean/", wrap(paste.clean_view), name="newsletter_article_paste_clean"),
             path(
                 "<int:object_id>/revisions/",
                 wrap(article_revisions.history_view),

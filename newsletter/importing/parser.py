@@ -21,7 +21,7 @@ from newsletter.source_line import split_source_tail
 from newsletter.text_input import import_file
 
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, SectionData, SourceData
-from .text import NON_INITIAL, collapse_spaces, decode, for_matching, is_terminated, join_broken
+from .text import collapse_spaces, continues, decode, for_matching, is_terminated, join_broken
 
 ISSUE_LINE = re.compile(r"^(\d{4})\s*年\s*第\s*(\d{1,3})\s*期$")
 TOTAL_LINE = re.compile(r"^[（(]\s*总\s*第\s*(\d{1,5})\s*期\s*[）)]$")
@@ -397,10 +397,6 @@ def _similar(found, wanted):
     return difflib.SequenceMatcher(None, found, wanted).ratio() >= 0.85
 
 
-def _looks_like_heading(text):
-    return len(text) <= 25 and not re.search(r"[，。；：,;:]", text)
-
-
 def _repair_page_breaks(blocks):
     """Re-join paragraphs cut by a page break (possibly with a figure placed between the halves)."""
     out = []
@@ -410,10 +406,8 @@ def _repair_page_breaks(blocks):
             while j >= 0 and out[j].kind == "figure":
                 j -= 1
             if j >= 0 and out[j].kind == "text":
-                previous = out[j].text
-                forced = block.text[0] in NON_INITIAL
-                if forced or (not is_terminated(previous) and not _looks_like_heading(previous)):
-                    out[j] = Block("text", join_broken(previous, block.text), out[j].line)
+                if continues(out[j].text, block.text):
+                    out[j] = Block("text", join_broken(out[j].text, block.text), out[j].line)
                     continue
         out.append(block)
     return out

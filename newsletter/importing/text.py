@@ -83,6 +83,20 @@ def is_terminated(text):
     return bool(text) and text[-1] in TERMINAL
 
 
+def looks_like_heading(text):
+    """A short line without sentence punctuation: a title or subheading, which ends its paragraph."""
+    return len(text) <= 25 and not re.search(r"[，。；：,;:]", text)
+
+
+def continues(previous, following):
+    """Whether ``following`` is the rest of the paragraph ``previous``, cut by a page or line break: it
+    starts with what no paragraph starts with (，。、 …), or ``previous`` is neither a finished sentence
+    nor a heading. Used by the importer for page breaks and by paste for a PDF viewer's lines."""
+    if following[:1] in NON_INITIAL:
+        return True
+    return not is_terminated(previous) and not looks_like_heading(previous)
+
+
 def _is_ascii_word_char(char):
     return char.isascii() and (char.isalnum())
 
