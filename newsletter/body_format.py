@@ -64,7 +64,14 @@ def _inline_markdown(runs, in_table=False):
     pieces = []
     for href, group in group_runs(runs, lambda m: m.href):
         inner = _bold_markdown(group, in_table)
-        pieces.append(f"[{inner}]({_href_for_markdown(href)})" if href else inner)
+        if href:
+            # A "!" right before the link's "[" would make it an image: the "!" is escaped
+            # (escaped text never ends in an escaped "!", which _escape_text leaves alone).
+            if pieces and pieces[-1].endswith("!"):
+                pieces[-1] = pieces[-1][:-1] + "\\!"
+            pieces.append(f"[{inner}]({_href_for_markdown(href)})")
+        else:
+            pieces.append(inner)
     return "".join(pieces)
 
 

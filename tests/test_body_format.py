@@ -350,3 +350,16 @@ MARKDOWNISH = st.lists(
 def test_canonical_markdown_is_idempotent(text):
     once = canonical_markdown(text)
     assert canonical_markdown(once) == once
+
+
+def test_an_exclamation_mark_right_before_a_link_stays_text_and_the_link_stays_a_link():
+    # "!" followed by a link's "[" would read back as an image and lose the link's text.
+    html = '<p>好！!<a href="https://example.com/1?q=a_b">原文</a>后文</p>'
+    markdown = editor_html_to_markdown(html)
+    assert markdown_to_editor_html(markdown) == html
+    assert "<img" not in render_article(markdown, [])
+
+
+def test_a_backslash_and_an_exclamation_mark_before_a_link_stay_text():
+    html = '<p>路径C:\\!<a href="https://example.com/">原文</a></p>'
+    assert markdown_to_editor_html(editor_html_to_markdown(html)) == html
