@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
-from . import article_revisions
+from . import article_revisions, figure_views
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 
 
@@ -150,6 +150,19 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
                 "<int:object_id>/revisions/<int:revision_id>/restore/",
                 wrap(article_revisions.restore_view),
                 name="newsletter_article_revision_restore",
+            ),
+            path(
+                "<int:object_id>/figures/upload/",
+                wrap(figure_views.upload_view),
+                name="newsletter_article_figure_upload",
+            ),
+            path(
+                "<int:object_id>/figures/fetch/", wrap(figure_views.fetch_view), name="newsletter_article_figure_fetch"
+            ),
+            path(
+                "<int:object_id>/figures/<int:figure_id>/",
+                wrap(figure_views.update_view),
+                name="newsletter_article_figure_update",
             ),
         ] + super().get_urls()
 
