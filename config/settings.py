@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -201,6 +202,16 @@ FIGURE_MAX_PIXELS = int(os.environ.get("FIGURE_MAX_PIXELS", str(40_000_000)))
 # Larger images are stored downscaled to this: 8 Mpx covers a 2x screen at full width and an A4
 # print figure at 300 dpi; what is beyond only costs disk, bandwidth and decode memory.
 FIGURE_STORED_MAX_PIXELS = int(os.environ.get("FIGURE_STORED_MAX_PIXELS", str(8_000_000)))
+# The article body editor's extension modules (django-prose-editor; see its config.py). Each module
+# exports Tiptap extensions by name; the body widget enables them in its ``extensions``.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        # Dropping or pasting an image file uploads it as a Figure; 「下载此图」 for pasted web images.
+        "js": [static_lazy("newsletter/editor/figure_upload.js")],
+        "extensions": {"NewsletterFigureUpload": "newsletter.admin.figure_editor.process_figure_upload"},
+    },
+]
+
 # Networks the editor's 「下载此图」 may fetch from although they are not public (newsletter.image_fetch
 # refuses private, loopback and link-local addresses). Empty in production; tests add the loopback.
 FIGURE_FETCH_ALLOWED_NETWORKS = []

@@ -232,3 +232,30 @@ def test_a_post_without_the_csrf_token_is_refused(editor_user):
     response = client.post(upload_url(article), {"image": png(), "caption": "图"})
     assert response.status_code == 403
     assert not Figure.objects.filter(article=article).exists()
+
+
+def test_the_body_field_tells_the_editor_its_figure_endpoints_and_figures(editor):
+    import html as html_lib
+    import json
+    import re
+
+    article = draft_article()
+    factories.figure(article, caption="已有的图")
+    page = editor.get(reverse("admin:newsletter_article_change", args=[article.pk])).content.decode()
+    raw = re.search(
+        r'<textarea[^>]*name="body"[^>]*data-figure-upload="([^"]*)"|'
+        r'<textarea[^>]*data-figure-upload="([^"]*)"[^>]*name="body"',
+        page,
+    )
+    config = json.loads(html_lib.unescape(raw.group(1) or raw.group(2)))
+    assert config["saved"] is True
+    assert config["upload"] == upload_url(article)
+    assert config["update"].replace("{id}", "7") == reverse(
+        "admin:newsletter_article_figure_update", args=[article.pk, 7]
+    )
+    assert [(f["position"], f["number"], f["caption"]) for f in config["figures"]] == [(1, 1, "已有的图")]
+
+
+def test_a_new_article_tells_the_editor_to_save_before_inserting_images(editor):
+    page = editor.get(reverse("admin:newsletter_article_add")).content.decode()
+    assert "请先保存文章，再插入图片。" in page

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
-from . import article_revisions, figure_views
+from . import article_revisions, figure_editor, figure_views
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 
 
@@ -129,7 +129,11 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"request_user": request.user})
+        # A subclass's metaclass builds its fields anew: the body's attributes are set on the final class.
+        form = type(form.__name__, (form,), {"request_user": request.user})
+        if "body" in form.base_fields:  # the editor's figure extension reads its endpoints from here
+            form.base_fields["body"].widget.attrs.update(figure_editor.widget_attrs(obj))
+        return form
 
     def get_urls(self):
         def wrap(view):

@@ -1,0 +1,361 @@
+// Images where they belong: an image file dropped or pasted into the article body becomes a Figure
+// of the article (uploaded to the admin's figure endpoint, validated and re-encoded there) and a
+// <figure data-figure="N"> at the drop point or the cursor. Web images pasted with an article
+// (<img src="https://…">) are listed under the editor with 「下载此图」, which has the server fetch
+// them; ones it cannot reach keep their placeholder, which asks for the file.
+//
+// The caption is asked for before anything is uploaded: it is printed as 「图 N …」 and read aloud in
+// place of the image, so neither a placeholder nor the file name may stand in for it.
+//
+// Plain ES module for django-prose-editor's import map; no inline script (the admin's CSP). The
+// endpoints and the article's figures come from the textarea's data-figure-upload attribute
+// (newsletter/admin/figure_editor.py). Events for the figure node (editor-core's NewsletterFigure):
+// "newsletter-figure:saved" (detail: the figure as the server describes it) on the textarea.
+
+import { Extension, Plugin } from "django-prose-editor/editor"
+
+const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"]
+
+function textareaOf(editor) {
+  const root = editor.options.element
+  return (root && root.querySelector("textarea")) || null
+}
+
+export function figureConfig(editor) {
+  const textarea = textareaOf(editor)
+  const raw = textarea && textarea.getAttribute("data-figure-upload")
+  if (!raw) return null
+  try {
+    return JSON.parse(raw)
+  } catch (error) {
+    return null
+  }
+}
+
+function imageFiles(transfer) {
+  if (!transfer || !transfer.files) return []
+  return Array.from(transfer.files).filter((file) => IMAGE_TYPES.includes(file.type))
+}
+
+function carriesText(transfer) {
+  // Word and WPS put a picture of the copied text on the clipboard next to the text itself:
+  // that paste is the text's (the paste extension's), not an image upload.
+  if (!transfer) return false
+  const text = (transfer.getData("text/plain") || "").trim()
+  const html = transfer.getData("text/html") || ""
+  return Boolean(text) || /<(p|h\d|li|td|table|span)\b/i.test(html)
+}
+
+function csrfToken(editor) {
+  const form = editor.options.element && editor.options.element.closest("form")
+  const input = form && form.querySelector("input[name=csrfmiddlewaretoken]")
+  if (input) return input.value
+  const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="))
+  return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : ""
+}
+
+function versionInput(editor) {
+  const form = editor.options.element && editor.options.element.closest("form")
+  return form ? form.querySelector("input[name=seen_version]") : null
+}
+
+// --- the status line and the panel under the editor ---------------------------------------------
+
+function panelOf(editor) {
+  const root = editor.options.element
+  let panel = root.nextElementSibling
+  if (panel && panel.classList.contains("figure-upload-panel")) return panel
+  panel = document.createElement("div")
+  panel.className = "figure-upload-panel"
+  panel.style.margin = "6px 0"
+  const status = document.createElement("p")
+  status.className = "figure-upload-status"
+  status.setAttribute("role", "status")
+  status.setAttribute("aria-live", "polite")
+  status.style.margin = "0"
+  const web = document.createElement("ul")
+  web.className = "figure-upload-web-images"
+  web.style.margin = "4px 0"
+  web.style.paddingLeft = "1.5em"
+  panel.append(status, web)
+  root.after(panel)
+  return panel
+}
+
+function say(editor, message, isError = false) {
+  const status = panelOf(editor).querySelector(".figure-upload-status")
+  status.textContent = message
+  status.style.color = isError ? "#ba2121" : ""
+}
+
+// --- asking for the caption and credit -----------------------------------------------------------
+
+function field(form, name, label, value, required) {
+  const wrapper = document.createElement("p")
+  wrapper.style.margin = "0 0 8px"
+  const labelElement = document.createElement("label")
+  labelElement.textContent = label
+  labelElement.style.display = "block"
+  labelElement.style.whiteSpace = "nowrap"
+  const input = document.createElement("input")
+  input.type = "text"
+  input.name = name
+  input.value = value || ""
+  input.maxLength = name === "credit" ? 200 : 300
+  input.required = required
+  input.style.width = "100%"
+  input.style.boxSizing = "border-box"
+  labelElement.append(input)
+  wrapper.append(labelElement)
+  form.append(wrapper)
+  return input
+}
+
+export function askFigureText({ title, previewSource, caption = "", credit = "", altText = "" }) {
+  // Resolves to {caption, credit, alt_text}, or null when the editor cancels.
+  return new Promise((resolve) => {
+    const dialog = document.createElement("dialog")
+    dialog.className = "figure-upload-dialog"
+    dialog.style.maxWidth = "28rem"
+    dialog.style.width = "90vw"
+    const form = document.createElement("form")
+    form.method = "dialog"
+    const heading = document.createElement("h2")
+    heading.textContent = title
+    heading.style.marginTop = "0"
+    form.append(heading)
+    if (previewSource) {
+      const image = document.createElement("img")
+      image.src = previewSource
+      image.alt = ""
+      image.style.maxWidth = "100%"
+      image.style.maxHeight = "160px"
+      form.append(image)
+    }
+    const captionInput = field(form, "caption", "图注（必填，不含“图 N”）", caption, true)
+    const creditInput = field(form, "credit", "图片来源", credit, false)
+    const altInput = field(form, "alt_text", "替代文字（留空则用图注）", altText, false)
+    const buttons = document.createElement("p")
+    const ok = document.createElement("button")
+    ok.type = "submit"
+    ok.value = "ok"
+    ok.className = "default"
+    ok.textContent = "插入图片"
+    const cancel = document.createElement("button")
+    cancel.type = "button"
+    cancel.textContent = "取消"
+    cancel.style.marginLeft = "8px"
+    buttons.append(ok, cancel)
+    form.append(buttons)
+    dialog.append(form)
+    document.body.append(dialog)
+    let answer = null
+    form.addEventListener("submit", (event) => {
+      if (!captionInput.value.trim()) {
+        event.preventDefault()
+        captionInput.setCustomValidity("请填写图注。")
+        captionInput.reportValidity()
+        return
+      }
+      answer = { caption: captionInput.value.trim(), credit: creditInput.value.trim(), alt_text: altInput.value.trim() }
+    })
+    captionInput.addEventListener("input", () => captionInput.setCustomValidity(""))
+    cancel.addEventListener("click", () => dialog.close())
+    dialog.addEventListener("close", () => {
+      dialog.remove()
+      resolve(answer)
+    })
+    dialog.showModal()
+    captionInput.focus()
+  })
+}
+
+function readAsDataURL(file) {
+  return new Promise((resolve) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(reader.result)
+    reader.onerror = () => resolve("")
+    reader.readAsDataURL(file)
+  })
+}
+
+// --- talking to the server -----------------------------------------------------------------------
+
+async function post(editor, url, fields) {
+  const body = new FormData()
+  for (const [name, value] of Object.entries(fields)) body.append(name, value)
+  const version = versionInput(editor)
+  if (version && version.value) body.append("version", version.value)
+  let response
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(editor), Accept: "application/json" },
+    })
+  } catch (error) {
+    throw new Error("网络连接失败，图片未保存，请稍后重试。")
+  }
+  let data = null
+  try {
+    data = await response.json()
+  } catch (error) {
+    data = null
+  }
+  if (!response.ok || !data || data.error) {
+    throw new Error((data && data.error) || `图片未保存（服务器返回 ${response.status}），请刷新页面后重试。`)
+  }
+  return data
+}
+
+function remember(editor, figure) {
+  // The page's form must be saved with the article's new version, or its own 保存 would be refused
+  // as a conflict with this upload.
+  const version = versionInput(editor)
+  if (version && figure.version) version.value = String(figure.version)
+  const textarea = textareaOf(editor)
+  const config = figureConfig(editor)
+  if (textarea && config) {
+    const figures = (config.figures || []).filter((known) => known.id !== figure.id)
+    figures.push(figure)
+    figures.sort((a, b) => a.position - b.position)
+    config.figures = figures
+    textarea.setAttribute("data-figure-upload", JSON.stringify(config))
+    textarea.dispatchEvent(new CustomEvent("newsletter-figure:saved", { detail: figure, bubbles: true }))
+  }
+}
+
+function figureMarkup(figure) {
+  return `<figure data-figure="${Number(figure.position)}"></figure>`
+}
+
+export async function uploadFiles(editor, files, position) {
+  const config = figureConfig(editor)
+  if (!config) return
+  if (!config.saved) {
+    say(editor, config.message || "请先保存文章，再插入图片。", true)
+    return
+  }
+  let at = position
+  for (const file of files) {
+    const text = await askFigureText({
+      title: `插入图片：${file.name || "粘贴的图片"}`,
+      previewSource: await readAsDataURL(file),
+    })
+    if (!text) {
+      say(editor, "已取消插入图片。")
+      continue
+    }
+    say(editor, "正在上传图片……")
+    try {
+      const figure = await post(editor, config.upload, { image: file, ...text })
+      remember(editor, figure)
+      const size = editor.state.doc.content.size
+      at = Math.max(0, Math.min(at, size))
+      editor.chain().focus().insertContentAt(at, figureMarkup(figure)).run()
+      at = editor.state.selection.to
+      say(editor, `已插入图 ${figure.number}（本文第 ${figure.position} 张图）。`)
+    } catch (error) {
+      say(editor, error.message, true)
+    }
+  }
+}
+
+// --- web images pasted with an article ------------------------------------------------------------
+
+function webImages(editor) {
+  const found = []
+  editor.state.doc.descendants((node, pos) => {
+    const src = node.attrs && node.attrs.src
+    if (typeof src === "string" && /^https?:\/\//i.test(src)) {
+      found.push({ node, pos, src, alt: node.attrs.alt || "" })
+    }
+  })
+  return found
+}
+
+async function fetchWebImage(editor, src, alt) {
+  const config = figureConfig(editor)
+  if (!config || !config.saved) {
+    say(editor, (config && config.message) || "请先保存文章，再插入图片。", true)
+    return
+  }
+  const text = await askFigureText({ title: "下载此图", caption: alt, altText: alt })
+  if (!text) return
+  say(editor, "正在下载图片……")
+  try {
+    const figure = await post(editor, config.fetch, { url: src, ...text })
+    remember(editor, figure)
+    const target = webImages(editor).find((image) => image.src === src)
+    if (target) {
+      editor
+        .chain()
+        .focus()
+        .insertContentAt({ from: target.pos, to: target.pos + target.node.nodeSize }, figureMarkup(figure))
+        .run()
+    }
+    say(editor, `已下载为图 ${figure.number}（本文第 ${figure.position} 张图）。`)
+  } catch (error) {
+    say(editor, error.message, true)
+  }
+}
+
+function listWebImages(editor) {
+  const list = panelOf(editor).querySelector(".figure-upload-web-images")
+  const images = webImages(editor)
+  const key = images.map((image) => image.src).join("\n")
+  if (list.dataset.key === key) return
+  list.dataset.key = key
+  list.replaceChildren()
+  for (const image of images) {
+    const item = document.createElement("li")
+    const label = document.createElement("span")
+    label.textContent = `网络图片“${image.alt || image.src}”尚未保存为本文的图片。`
+    const button = document.createElement("button")
+    button.type = "button"
+    button.textContent = "下载此图"
+    button.style.marginLeft = "8px"
+    button.addEventListener("click", () => fetchWebImage(editor, image.src, image.alt))
+    item.append(label, button)
+    list.append(item)
+  }
+}
+
+export const NewsletterFigureUpload = Extension.create({
+  name: "newsletterFigureUpload",
+
+  onCreate() {
+    if (figureConfig(this.editor)) listWebImages(this.editor)
+  },
+
+  onUpdate() {
+    if (figureConfig(this.editor)) listWebImages(this.editor)
+  },
+
+  addProseMirrorPlugins() {
+    const editor = this.editor
+    return [
+      new Plugin({
+        props: {
+          handleDrop(view, event) {
+            const files = imageFiles(event.dataTransfer)
+            if (!files.length || !figureConfig(editor)) return false
+            event.preventDefault()
+            const coordinates = view.posAtCoords({ left: event.clientX, top: event.clientY })
+            const position = coordinates ? coordinates.pos : view.state.selection.from
+            uploadFiles(editor, files, position)
+            return true
+          },
+          handlePaste(view, event) {
+            const files = imageFiles(event.clipboardData)
+            if (!files.length || carriesText(event.clipboardData) || !figureConfig(editor)) return false
+            event.preventDefault()
+            uploadFiles(editor, files, view.state.selection.from)
+            return true
+          },
+        },
+      }),
+    ]
+  },
+})
