@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
-from . import article_revisions, figure_editor, figure_views
+from . import article_revisions, figure_editor, figure_views, thumbnails
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 
 
@@ -54,8 +54,19 @@ class FigureInline(admin.StackedInline):
     model = Figure
     form = FigureForm  # our own image validation and Pillow re-encoding, with precise messages
     extra = 0
-    fields = ["image", "caption", "alt_text", "credit", "position", "number"]
-    readonly_fields = ["number"]
+    fields = ["thumbnail", "image", "caption", "alt_text", "credit", "position", "number"]
+    readonly_fields = ["thumbnail", "number"]
+
+    class Media:
+        css = {"all": ["newsletter/admin/figures.css"]}
+
+    @admin.display(description="缩略图")
+    def thumbnail(self, obj):
+        if obj is None or not obj.image:
+            return "（尚无图片）"
+        return thumbnails.thumbnail_html(
+            obj.image.name, obj.width, obj.height, thumbnails.INLINE_BOX, obj.alt_text or obj.caption
+        )
 
 
 class ArticleStatusFilter(admin.SimpleListFilter):
@@ -86,6 +97,10 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     search_fields = ["title", "short_title", "body"]
     autocomplete_fields = ["issue", "section"]
     inlines = [SourceInline, FigureInline]
+
+    class Media:
+        css = {"all": ["newsletter/admin/figures.css"]}
+
     readonly_fields = ["created_by", "updated_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["issue", "section", "position", "title", "short_title", "slug", "seen_version"]}),
@@ -121,7 +136,27 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return super().get_queryset(request).annotate(_figure_count=Coalesce(Subquery(figures), 0))
+        first = Figure.objects.filter(article=OuterRef("pk")).exclude(image="").order_by("position", "pk")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _figure_count=Coalesce(Subquery(figures), 0),
+                _first_image=Subquery(first.values("image")[:1]),
+                _first_width=Subquery(first.values("width")[:1]),
+                _first_height=Subquery(first.values("height")[:1]),
+            )
+        )
+
+    def get_list_display(self, request):
+        # The first figure's thumbnail, just before the figure count.
+        columns = list(super().get_list_display(request))
+        columns.insert(columns.index("figure_count") if "figure_count" in columns else len(columns), "figure_thumbnail")
+        return columns
+
+    @admin.display(description="首图")
+    def figure_thumbnail(self, obj):
+        return thumbnails.thumbnail_html(obj._first_image, obj._first_width, obj._first_height, thumbnails.LIST_BOX)
 
     @admin.display(description="图片数", ordering="_figure_count")
     def figure_count(self, obj):
