@@ -60,6 +60,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Shown before a figure's credit, on its own line under the caption.
+CREDIT_LABEL = "图片来源："
 
 # 【湖北】 at the start of a paragraph marks the sub-region the paragraph is about.
 REGION_MARKER = re.compile(r"<p>【([^【】<>\n]{1,20})】")
@@ -123,7 +125,6 @@ def plain_text(html):
     return " ".join(html_lib.unescape(HTML_TAG.sub(" ", html or "")).split())
 
 
-CREDIT_LABEL = "图片来源："
 FIGURE_MARKER = re.compile(r"^\[\[figure:(\d+)\]\]\s*$", re.MULTILINE)
 
 
