@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "axes",
+    # The article body's rich-text editor (ProseMirror/Tiptap) and the import-map/ES-module media it needs.
+    "js_asset",
+    "django_prose_editor",
     "regions",
     "newsletter",
 ]

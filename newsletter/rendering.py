@@ -106,11 +106,16 @@ def _markdown():
     return converter
 
 
+def markdown_html(text):
+    """The Markdown dialect of article bodies → HTML, as written (not demoted, not sanitised)."""
+    return _markdown().reset().convert(text)
+
+
 def render_markdown(text):
     """Render an article body. Subheadings keep their relative levels, shifted below the title."""
     text = (text or "").replace("\r\n", "\n")
     source = _demote_headings(text)
-    html = _markdown().reset().convert(source)
+    html = markdown_html(source)
     html = REGION_MARKER.sub(r'<p><span class="region-marker">【\1】</span>', html)
     return sanitize_html(html)
 
@@ -125,7 +130,16 @@ def plain_text(html):
     return " ".join(html_lib.unescape(HTML_TAG.sub(" ", html or "")).split())
 
 
-FIGURE_MARKER = re.compile(r"^\[\[figure:(\d+)\]\]\s*$", re.MULTILINE)
+FIGURE_MARKER = re.compile(r"^\[\[figure:(\d+)\]\][ \t]*$", re.MULTILINE)
+
+
+def split_figure_markers(text):
+    """The body cut at its ``[[figure:N]]`` lines: Markdown chunks (str) and figure positions (int).
+
+    Markers are found in the source, not in the rendered HTML, so that the text ``[[figure:1]]``
+    typed in the editor (stored escaped, ``\\[\\[figure:1\\]\\]``) stays text."""
+    parts = FIGURE_MARKER.split(text or "")
+    return [int(part) if index % 2 else part for index, part in enumerate(parts)]
 
 
 def figure_caption(figure):
@@ -156,17 +170,13 @@ def render_article(body, figures):
     within the article); figures without a marker follow the body."""
     by_position = {index: figure for index, figure in enumerate(figures, start=1)}
     placed = set()
-    html = render_markdown(body)
-
-    def place(match):
-        index = int(match.group(1))
-        figure = by_position.get(index)
-        if figure is None:
-            return ""
-        placed.add(index)
-        return figure_html(figure)
-
-    html = re.sub(r"<p>\[\[figure:(\d+)\]\]</p>", place, html)
+    html = ""
+    for part in split_figure_markers((body or "").replace("\r\n", "\n")):
+        if isinstance(part, str):
+            html += render_markdown(part) if part.strip() else ""
+        elif part in by_position:
+            placed.add(part)
+            html += figure_html(by_position[part])
     rest = "".join(figure_html(f) for i, f in by_position.items() if i not in placed)
     # Figure HTML is built from escaped values only, and the sanitiser runs once more over all.
     return sanitize_html(html + rest)
