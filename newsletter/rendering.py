@@ -159,7 +159,7 @@ def figure_html(figure):
         if figure.width and figure.height:
             attrs += f' width="{figure.width}" height="{figure.height}"'
         image = f'<img {attrs} loading="lazy">'
-    credit = (figure.credit or "").strip()
+    credit = (getattr(figure, "credit", "") or "").strip()  # stand-ins for figures may have none
     if credit:
         caption += f'<br><span class="figure-credit">{CREDIT_LABEL}{html_lib.escape(credit)}</span>'
     return f'<figure class="figure" id="figure-{figure.number or figure.position}">{image}<figcaption>{caption}</figcaption></figure>'
