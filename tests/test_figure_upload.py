@@ -257,5 +257,8 @@ def test_the_body_field_tells_the_editor_its_figure_endpoints_and_figures(editor
 
 
 def test_a_new_article_tells_the_editor_to_save_before_inserting_images(editor):
+    article = draft_article()
+    editor.get(reverse("admin:newsletter_article_change", args=[article.pk]))  # no attributes carried over
     page = editor.get(reverse("admin:newsletter_article_add")).content.decode()
     assert "请先保存文章，再插入图片。" in page
+    assert upload_url(article) not in page

@@ -164,11 +164,8 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        # A subclass's metaclass builds its fields anew: the body's attributes are set on the final class.
-        form = type(form.__name__, (form,), {"request_user": request.user})
-        if "body" in form.base_fields:  # the editor's figure extension reads its endpoints from here
-            form.base_fields["body"].widget.attrs.update(figure_editor.widget_attrs(obj))
-        return form
+        attrs = {"request_user": request.user, "figure_upload_attrs": figure_editor.widget_attrs(obj)}
+        return type(form.__name__, (figure_editor.FigureUploadFormMixin, form), attrs)
 
     def get_urls(self):
         def wrap(view):

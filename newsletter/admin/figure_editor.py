@@ -44,3 +44,16 @@ def widget_attrs(article):
             "figures": figures_payload(article),
         }
     return {"data-figure-upload": json.dumps(config, ensure_ascii=False)}
+
+
+class FigureUploadFormMixin:
+    """Puts ``figure_upload_attrs`` on this form's own body widget (``ArticleAdmin.get_form`` sets
+    them per request). The form's fields are its own copies; its class's may be shared by every
+    request (a declared field), so the class's are never changed."""
+
+    figure_upload_attrs = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.fields["body"].widget.attrs.update(self.figure_upload_attrs)
