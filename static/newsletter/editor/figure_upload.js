@@ -9,8 +9,10 @@
 //
 // Plain ES module for django-prose-editor's import map; no inline script (the admin's CSP). The
 // endpoints and the article's figures come from the textarea's data-figure-upload attribute
-// (newsletter/admin/figure_editor.py). Events for the figure node (editor-core's NewsletterFigure):
-// "newsletter-figure:saved" (detail: the figure as the server describes it) on the textarea.
+// (newsletter/admin/figure_editor.py). Events shared with the figure node (NewsletterFigure):
+// "newsletter-figure:saved" (detail: the figure as the server describes it), sent on the textarea
+// after an upload, a download or an edit; "newsletter-figure:edit" (detail: {position}), listened
+// for inside the editor, opens the caption/credit form (a double click on a figure does too).
 
 import { Extension, Plugin } from "django-prose-editor/editor"
 
@@ -262,6 +264,33 @@ export async function uploadFiles(editor, files, position) {
   }
 }
 
+// --- a placed figure's caption, credit and alt text, edited in place ------------------------------
+
+export async function editFigure(editor, position) {
+  const config = figureConfig(editor)
+  if (!config || !config.saved) return
+  const figure = (config.figures || []).find((known) => known.position === Number(position))
+  if (!figure) {
+    say(editor, "找不到这张图片，请刷新页面。", true)
+    return
+  }
+  const text = await askFigureText({
+    title: `图 ${figure.number || figure.position} 的图注和来源`,
+    previewSource: figure.thumbnail || "",
+    caption: figure.caption,
+    credit: figure.credit,
+    altText: figure.alt_text,
+  })
+  if (!text) return
+  try {
+    const saved = await post(editor, config.update.replace("{id}", String(figure.id)), text)
+    remember(editor, saved)
+    say(editor, `已保存图 ${saved.number} 的图注和来源。`)
+  } catch (error) {
+    say(editor, error.message, true)
+  }
+}
+
 // --- web images pasted with an article ------------------------------------------------------------
 
 function webImages(editor) {
@@ -326,7 +355,14 @@ export const NewsletterFigureUpload = Extension.create({
   name: "newsletterFigureUpload",
 
   onCreate() {
-    if (figureConfig(this.editor)) listWebImages(this.editor)
+    const editor = this.editor
+    if (!figureConfig(editor)) return
+    listWebImages(editor)
+    // The figure node (or anything in the editor) asks for the edit form with this event; a double
+    // click on a placed figure does the same.
+    editor.options.element.addEventListener("newsletter-figure:edit", (event) => {
+      editFigure(editor, event.detail && event.detail.position)
+    })
   },
 
   onUpdate() {
@@ -346,6 +382,15 @@ export const NewsletterFigureUpload = Extension.create({
             const position = coordinates ? coordinates.pos : view.state.selection.from
             uploadFiles(editor, files, position)
             return true
+          },
+          handleDOMEvents: {
+            dblclick(view, event) {
+              const placed = event.target.closest && event.target.closest("figure[data-figure]")
+              if (!placed || !figureConfig(editor)) return false
+              event.preventDefault()
+              editFigure(editor, placed.getAttribute("data-figure"))
+              return true
+            },
           },
           handlePaste(view, event) {
             const files = imageFiles(event.clipboardData)
