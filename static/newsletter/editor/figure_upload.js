@@ -211,7 +211,7 @@ async function post(editor, url, fields) {
   return data
 }
 
-function remember(editor, figure) {
+async function remember(editor, figure) {
   // The page's form must be saved with the article's new version, or its own 保存 would be refused
   // as a conflict with this upload.
   const version = versionInput(editor)
@@ -225,6 +225,34 @@ function remember(editor, figure) {
     config.figures = figures
     textarea.setAttribute("data-figure-upload", JSON.stringify(config))
     textarea.dispatchEvent(new CustomEvent("newsletter-figure:saved", { detail: figure, bubbles: true }))
+  }
+  await showInBlocks(editor, figure)
+}
+
+async function figureModule(editor) {
+  // NewsletterFigure's module (figures.js) keeps the figures its blocks show; it must be the very
+  // instance the editor loaded, so it is imported by the address the widget's configuration gave.
+  const textarea = textareaOf(editor)
+  try {
+    const config = JSON.parse(textarea.getAttribute("data-django-prose-editor-configurable") || "{}")
+    const address = (config.js_modules || []).find((url) => /\/figures(\.[0-9a-f]+)?\.js(\?|$)/.test(url))
+    return address ? await import(address) : null
+  } catch (error) {
+    return null
+  }
+}
+
+async function showInBlocks(editor, figure) {
+  const module = await figureModule(editor)
+  if (module && module.updateFigure) {
+    module.updateFigure(figure.position, {
+      id: figure.id,
+      number: figure.number,
+      url: figure.thumbnail,
+      caption: figure.caption,
+      credit: figure.credit,
+      needs_image: !figure.thumbnail,
+    })
   }
 }
 
@@ -252,7 +280,7 @@ export async function uploadFiles(editor, files, position) {
     say(editor, "正在上传图片……")
     try {
       const figure = await post(editor, config.upload, { image: file, ...text })
-      remember(editor, figure)
+      await remember(editor, figure)
       const size = editor.state.doc.content.size
       at = Math.max(0, Math.min(at, size))
       editor.chain().focus().insertContentAt(at, figureMarkup(figure)).run()
@@ -284,7 +312,7 @@ export async function editFigure(editor, position) {
   if (!text) return
   try {
     const saved = await post(editor, config.update.replace("{id}", String(figure.id)), text)
-    remember(editor, saved)
+    await remember(editor, saved)
     say(editor, `已保存图 ${saved.number} 的图注和来源。`)
   } catch (error) {
     say(editor, error.message, true)
@@ -315,7 +343,7 @@ async function fetchWebImage(editor, src, alt) {
   say(editor, "正在下载图片……")
   try {
     const figure = await post(editor, config.fetch, { url: src, ...text })
-    remember(editor, figure)
+    await remember(editor, figure)
     const target = webImages(editor).find((image) => image.src === src)
     if (target) {
       editor
