@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
 
@@ -157,6 +158,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Our own translations: Chinese labels for django-prose-editor's dialogs (its catalog has no zh_Hans).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -205,16 +208,6 @@ FIGURE_MAX_PIXELS = int(os.environ.get("FIGURE_MAX_PIXELS", str(40_000_000)))
 # Larger images are stored downscaled to this: 8 Mpx covers a 2x screen at full width and an A4
 # print figure at 300 dpi; what is beyond only costs disk, bandwidth and decode memory.
 FIGURE_STORED_MAX_PIXELS = int(os.environ.get("FIGURE_STORED_MAX_PIXELS", str(8_000_000)))
-# The article body editor's extension modules (django-prose-editor; see its config.py). Each module
-# exports Tiptap extensions by name; the body widget enables them in its ``extensions``.
-DJANGO_PROSE_EDITOR_EXTENSIONS = [
-    {
-        # Dropping or pasting an image file uploads it as a Figure; 「下载此图」 for pasted web images.
-        "js": [static_lazy("newsletter/editor/figure_upload.js")],
-        "extensions": {"NewsletterFigureUpload": "newsletter.admin.figure_editor.process_figure_upload"},
-    },
-]
-
 # Networks the editor's 「下载此图」 may fetch from although they are not public (newsletter.image_fetch
 # refuses private, loopback and link-local addresses). Empty in production; tests add the loopback.
 FIGURE_FETCH_ALLOWED_NETWORKS = []
@@ -253,7 +246,9 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        # The nonce is sent only on pages that use it: the article editor's import map (an inline
+        # <script type="importmap"> that django-prose-editor's ES modules need).
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
@@ -284,3 +279,22 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # Where a sign-in without a usable "next" lands: the editors' workbench, not a missing profile page.
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
+
+# The article body's editor: our Tiptap extensions, as ES modules (see newsletter/admin/body_editor.py).
+# Each entry is a module and the extensions it exports, with the allow-list processor django-prose-editor
+# would use if its own sanitiser were on (ours is newsletter/body_format.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("newsletter/editor/figures.js")],
+        "extensions": {"NewsletterFigure": "newsletter.admin.body_editor.figure_processor"},
+    },
+    {
+        "js": [static_lazy("newsletter/editor/labels.js")],
+        "extensions": {"NewsletterLabels": "newsletter.admin.body_editor.no_markup_processor"},
+    },
+    {
+        # Dropping or pasting an image file uploads it as a Figure; 「下载此图」 for pasted web images.
+        "js": [static_lazy("newsletter/editor/figure_upload.js")],
+        "extensions": {"NewsletterFigureUpload": "newsletter.admin.body_editor.no_markup_processor"},
+    },
+]

@@ -4,11 +4,13 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils.html import format_html
+from js_asset import Media
 
 from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
 from . import article_revisions, figure_editor, figure_views, thumbnails
+from .body_editor import EditorBodyField, figures_data
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 
 
@@ -26,6 +28,13 @@ def conflict_html(article, seen_version):
 class ArticleForm(locking.VersionedFormMixin):
     # No Meta: the admin builds the form's fields from its fieldsets.
     request_user = None  # set by ArticleAdmin.get_form
+    # The rich-text editor; what it posts is stored as canonical Markdown (newsletter/body_format.py).
+    body = EditorBodyField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.fields["body"].widget.figures = figures_data(self.instance)
 
     def conflict_error(self, seen_version):
         return conflict_html(self.instance, seen_version)
@@ -161,6 +170,12 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     @admin.display(description="图片数", ordering="_figure_count")
     def figure_count(self, obj):
         return obj._figure_count
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The editor's import map is an inline script: it carries this response's CSP nonce.
+        if "media" in context:
+            context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

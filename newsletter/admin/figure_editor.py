@@ -6,11 +6,6 @@ import json
 from django.urls import reverse
 
 
-def process_figure_upload(extension_config, shared_config):
-    """django-prose-editor's allow-list processor: the extension adds no markup of its own (the
-    ``<figure data-figure="N">`` it inserts belongs to the NewsletterFigure node)."""
-
-
 def figures_payload(article):
     """The article's figures as the editor shows them, in ``[[figure:N]]`` order."""
     return [
