@@ -51,11 +51,13 @@ def test_a_dropped_image_becomes_the_numbered_figure_readers_see_with_caption_an
     article = draft_article()
     page = login("editor")
     page.goto(f"/admin/newsletter/article/{article.pk}/change/")
-    body = page.locator(".prose-editor .ProseMirror")
+    body = page.locator(".prose-editor .tiptap.ProseMirror[contenteditable=true]")
     expect(body).to_contain_text(SECOND)
 
     first = body.locator("p", has_text="第一段").bounding_box()
-    page.evaluate(DROP, {"data": png_base64(), "x": first["x"] + first["width"] - 2, "y": first["y"] + first["height"] / 2})
+    page.evaluate(
+        DROP, {"data": png_base64(), "x": first["x"] + first["width"] - 2, "y": first["y"] + first["height"] / 2}
+    )
 
     dialog = page.locator("dialog.figure-upload-dialog")
     expect(dialog).to_be_visible()
