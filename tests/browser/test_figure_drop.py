@@ -87,3 +87,54 @@ def test_a_dropped_image_becomes_the_numbered_figure_readers_see_with_caption_an
     text = reader.locator(".article-body").inner_text()
     assert text.index("第一段") < text.index("图 1 审批流程示意") < text.index("第二段")
     assert reader.locator(".article-body figure img").evaluate("img => img.naturalWidth") == 240
+
+
+PASTE = """
+({html}) => {
+  const transfer = new DataTransfer()
+  transfer.setData("text/html", html)
+  transfer.setData("text/plain", "")
+  const target = document.querySelector(".prose-editor .tiptap.ProseMirror[contenteditable=true]")
+  target.focus()
+  target.dispatchEvent(new ClipboardEvent("paste", {bubbles: true, cancelable: true, clipboardData: transfer}))
+}
+"""
+
+
+def test_a_pasted_web_image_is_downloaded_by_the_server_into_a_figure_in_its_place(login, new_context, settings):
+    from tests.test_figure_fetch import serve
+
+    server = serve("127.0.0.1")
+    settings.FIGURE_FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]  # the stand-in for a public news site
+    server.routes["/chart.png"] = (200, {"Content-Type": "image/png"}, base64.b64decode(png_base64()))
+    source = f"http://127.0.0.1:{server.server_port}/chart.png"
+    try:
+        article = draft_article()
+        page = login("editor")
+        page.goto(f"/admin/newsletter/article/{article.pk}/change/")
+        body = page.locator(".prose-editor .tiptap.ProseMirror[contenteditable=true]")
+        expect(body).to_contain_text(SECOND)
+        body.locator("p", has_text="第二段").click()
+        page.evaluate(PASTE, {"html": f'<img src="{source}" alt="网站上的统计图">'})
+
+        offer = page.locator(".figure-upload-web-images li", has_text="网站上的统计图")
+        expect(offer).to_be_visible()
+        assert server.hits == []  # the editor never loads an outside image itself
+        offer.get_by_role("button", name="下载此图").click()
+        dialog = page.locator("dialog.figure-upload-dialog")
+        expect(dialog.locator("input[name=caption]")).to_have_value("网站上的统计图")
+        dialog.locator("input[name=credit]").fill("某新闻网")
+        dialog.get_by_role("button", name="插入图片").click()
+        expect(page.locator(".figure-upload-status")).to_contain_text("已下载为图 1")
+        expect(page.locator(".figure-upload-web-images li")).to_have_count(0)
+        expect(body.locator("figure[data-figure='1']")).to_contain_text("图片来源：某新闻网")
+
+        page.get_by_role("button", name="保存", exact=True).click()
+        expect(page.locator(".messagelist")).to_contain_text("成功")
+        figure = Figure.objects.get(article=article)
+        assert (figure.caption, figure.credit, figure.width) == ("网站上的统计图", "某新闻网", 240)
+        assert server.hits == ["/chart.png"]
+        assert "[[figure:1]]" in Article.objects.get(pk=article.pk).body
+    finally:
+        server.shutdown()
+        server.server_close()
