@@ -138,3 +138,16 @@ def test_a_pasted_web_image_is_downloaded_by_the_server_into_a_figure_in_its_pla
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_an_image_dropped_into_an_unsaved_article_asks_to_save_first_and_uploads_nothing(login):
+    figures = Figure.objects.count()  # the demo's
+    page = login("editor")
+    page.goto("/admin/newsletter/article/add/")
+    body = page.locator(".prose-editor .tiptap.ProseMirror[contenteditable=true]")
+    expect(body).to_be_visible()
+    box = body.bounding_box()
+    page.evaluate(DROP, {"data": png_base64(), "x": box["x"] + 20, "y": box["y"] + 10})
+    expect(page.locator(".figure-upload-status")).to_have_text("请先保存文章，再插入图片。")
+    expect(page.locator("dialog.figure-upload-dialog")).to_have_count(0)
+    assert Figure.objects.count() == figures
