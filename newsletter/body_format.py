@@ -93,8 +93,9 @@ _CJK = re.compile(
     "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff\u2018\u2019\u201c\u201d\u2026\u2014]"
 )
 _SPACE_CHARS = " \t\n\r\f\v\xa0\u2028\u2029"
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
-_BREAK_CHARS = "\n\r\u2028\u2029"
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+# Line breaks, Word's manual line break (U+000B) and form feeds among them.
+_BREAK_CHARS = "\n\r\x0b\x0c\x85\u2028\u2029"
 
 
 def _is_space(char):
@@ -417,7 +418,8 @@ MARKDOWN_LEVELS = {"h1": 2, "h2": 3, "h3": 3, "h4": 3, "h5": 3, "h6": 3}
 
 def parse_html(html, heading_levels=EDITOR_LEVELS):
     """Any HTML → the block model (see the module docstring)."""
-    document = html5lib.parse(html or "", treebuilder="etree", namespaceHTMLElements=False)
+    # Controls and zero-width characters go first: the HTML parser would turn NUL into U+FFFD.
+    document = html5lib.parse(_ZERO_WIDTH.sub("", html or ""), treebuilder="etree", namespaceHTMLElements=False)
     body = document.find("body")
     walker = _Walker(heading_levels)
     if body is not None:

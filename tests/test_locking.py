@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from newsletter import locking
+from newsletter.body_format import markdown_to_editor_html
 from newsletter.models import Article, ArticleRevision, Issue
 from tests import factories
 
@@ -14,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def article_form_data(article, **overrides):
-    """What the admin's article page posts, for an article whose sources are all kept."""
+    """What the admin's article page posts, for an article whose sources are all kept. The body is
+    what the editor posts: HTML (a ``body`` override is posted as given; plain text is a paragraph)."""
     sources = list(article.sources.all())
     data = {
         "issue": article.issue_id or "",
@@ -24,7 +26,7 @@ def article_form_data(article, **overrides):
         "short_title": article.short_title,
         "slug": article.slug,
         "summary": article.summary,
-        "body": article.body,
+        "body": markdown_to_editor_html(article.body),
         "regions": ", ".join(article.regions.names()),
         "topics": ", ".join(article.topics.names()),
         "seen_version": article.version,

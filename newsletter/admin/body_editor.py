@@ -17,6 +17,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 
 from ..body_format import editor_html_to_markdown, external_images, markdown_to_editor_html
+from ..models import Article
 
 LINK_PROTOCOLS = ["http", "https", "mailto"]
 FIGURES_DATA_ID = "newsletter-figures"
@@ -116,12 +117,9 @@ class EditorBodyField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "正文")
-        kwargs.setdefault(
-            "help_text",
-            "所见即所得：用工具栏设置小标题、加粗、列表、引用、表格和链接。"
-            "段首写【湖北】表示这一段讲该地区。图片显示在正文中的位置即读者看到的位置。",
-        )
+        body = Article._meta.get_field("body")
+        kwargs.setdefault("label", body.verbose_name)
+        kwargs.setdefault("help_text", body.help_text)
         super().__init__(strip=False, **kwargs)
 
     def get_bound_field(self, form, field_name):

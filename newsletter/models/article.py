@@ -105,11 +105,13 @@ class Article(CleanTextModel, models.Model):
     )
     slug = models.SlugField("网址标识", max_length=80, blank=True, help_text="留空则由标题的拼音自动生成。")
     summary = models.TextField("摘要", blank=True)
+    # Stored as Markdown (the archive's format: import, export, revision diffs); the admin edits it
+    # in a rich-text editor through newsletter/body_format.py.
     body = models.TextField(
-        "正文（Markdown）",
+        "正文",
         blank=True,
-        help_text="支持 Markdown：## 小标题、**加粗**、列表、引用、表格。段首的【湖北】表示分地区内容。"
-        "单独一行 [[figure:1]] 表示在此处插入本文第 1 张图。",
+        help_text="所见即所得：用工具栏设置小标题、加粗、列表、引用、表格和链接。"
+        "段首写【湖北】表示这一段讲该地区。图片显示在正文中的位置即读者看到的位置。",
     )
     body_html = models.TextField("正文 HTML", blank=True, editable=False)
     search_text = models.TextField("检索文本", blank=True, editable=False)

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from newsletter.models import Issue, IssueEvent, Publication
+from tests.browser.editor import replace_body
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +50,7 @@ def add_article(page, issue_search, issue_label, section, title, body, figure=No
     choose(page, "issue", issue_search, issue_label)
     choose(page, "section", section, section)
     page.locator("#id_title").fill(title)
-    page.locator("#id_body").fill(body)
+    replace_body(page, body)
     if figure is not None:
         page.locator("#figures-group .add-row a").click()
         page.locator("input[name='figures-0-image']").set_input_files(
@@ -92,10 +93,11 @@ def test_issue_goes_from_editor_to_reader_through_review_in_the_browser(login, n
     issue = Issue.objects.get(publication=publication, year=proposal["year"], number=proposal["number"])
     issue_url = f"/admin/newsletter/issue/{issue.pk}/change/"
 
-    # Two articles in two sections, the first with an uploaded figure placed in its body.
-    body_one = "上海浦东在政务服务中心设立帮办专窗，企业办事平均时间明显缩短。\n\n[[figure:1]]\n\n帮办人员全程跟进。"
+    # Two articles in two sections, typed in the body editor, the first with an uploaded figure
+    # (a figure not placed in the text follows it).
+    body_one = ["上海浦东在政务服务中心设立帮办专窗，企业办事平均时间明显缩短。", "帮办人员全程跟进。"]
     add_article(editor, str(proposal["total_number"]), label, "上海", FIRST_TITLE, body_one, figure=chart_png())
-    add_article(editor, str(proposal["total_number"]), label, "广东", SECOND_TITLE, "深圳开通多条低空物流试点航线。")
+    add_article(editor, str(proposal["total_number"]), label, "广东", SECOND_TITLE, ["深圳开通多条低空物流试点航线。"])
 
     editor.goto(issue_url)
     expect(editor.locator("#articles-group")).to_contain_text(FIRST_TITLE)
@@ -122,7 +124,7 @@ def test_issue_goes_from_editor_to_reader_through_review_in_the_browser(login, n
         "link", name="编辑正文"
     ).click()
     expect(editor.locator("#id_title")).to_have_value(SECOND_TITLE)
-    editor.locator("#id_body").fill("深圳开通多条低空物流试点航线。\n\n" + FIX)
+    replace_body(editor, ["深圳开通多条低空物流试点航线。", FIX])
     editor.get_by_role("button", name="保存", exact=True).click()
     expect(editor.locator(".messagelist .success")).to_contain_text(SECOND_TITLE)
     editor.goto(issue_url)

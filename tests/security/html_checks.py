@@ -53,6 +53,14 @@ def _is_our_script(element):
         except ValueError:
             return False
         return True
+    if kind == "importmap":
+        # The article editor's import map (django-prose-editor's ES modules): runs nothing itself,
+        # but it decides where modules come from, so every address must be one of our static files.
+        try:
+            addresses = json.loads(element.text or "").get("imports", {}).values()
+        except (ValueError, AttributeError):
+            return False
+        return all(isinstance(a, str) and a.startswith("/static/") for a in addresses)
     return False
 
 
