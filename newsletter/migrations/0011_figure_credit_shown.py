@@ -23,5 +23,5 @@ def hide_figure_credits(apps, schema_editor):
 class Migration(migrations.Migration):
     """Figure credits shown to readers: the bodies of articles with a credited figure re-derived (data only)."""
 
-    dependencies = [("newsletter", "0009_issue_pdf_system_only")]
+    dependencies = [("newsletter", "0010_body_canonical")]
     operations = [migrations.RunPython(show_figure_credits, hide_figure_credits)]
