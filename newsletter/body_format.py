@@ -11,422 +11,21 @@ summary are line-based on it. The editor (django-prose-editor, Tiptap) holds HTM
   (an image pasted from elsewhere, not yet a figure: it is never stored);
 * marks: ``<a href="http(s)|mailto:…">`` outside ``<strong>`` outside ``<em>``.
 
-Both directions go through one block model: HTML, whatever its origin (the editor, a paste, a
-hostile POST), is parsed with html5lib as a browser would and walked, keeping only that structure
-and the text; everything else (scripts, styles, attributes, unknown tags) is dropped, so the walk
-is the server-side allow-list. Text is escaped so that what was typed stays text: ``**x**``,
+Both directions go through one block model (``body_blocks``): HTML, whatever its origin (the
+editor, a paste, a hostile POST), is parsed and walked by ``body_parse``, keeping only that
+structure and the text, so the walk is the server-side allow-list; Markdown is first rendered as
+the public page renders it, then walked the same way. This module writes the blocks out, as
+Markdown and as editor HTML. Text is escaped so that what was typed stays text: ``**x**``,
 ``# x``, ``1. x``, ``[[figure:1]]``, ``| a |``, ``<b>`` and ``\\`` typed in the editor are stored so
 that they render as typed.
-
-Whitespace follows what a browser shows: runs become one space, NBSP a space, and a line break
-between two Chinese characters disappears (a browser's segment-break rule for Han text), so no
-space is ever put between Chinese characters.
 """
 
 import html as html_lib
 import re
-from dataclasses import dataclass, field
-
-import html5lib
 
 from . import rendering
-
-# ---------------------------------------------------------------------------------------------
-# The block model.
-
-
-@dataclass(frozen=True)
-class Marks:
-    bold: bool = False
-    italic: bool = False
-    href: str | None = None
-
-
-PLAIN = Marks()
-
-
-@dataclass
-class Paragraph:
-    runs: list  # [(text, Marks)]
-
-
-@dataclass
-class Heading:
-    level: int  # 2 or 3
-    runs: list
-
-
-@dataclass
-class BulletList:
-    ordered: bool
-    items: list  # [runs]
-    start: int = 1
-
-
-@dataclass
-class Quote:
-    blocks: list = field(default_factory=list)
-
-
-@dataclass
-class Table:
-    rows: list  # [[runs]]; the first row is the header
-
-
-@dataclass
-class FigureRef:
-    number: int
-
-
-@dataclass
-class Image:
-    src: str
-    alt: str
-
-
-# ---------------------------------------------------------------------------------------------
-# Text and marks.
-
-# Han ideographs, kana, Hangul, and the CJK and full-width punctuation that sits between them.
-_CJK = re.compile(
-    "[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff\u2018\u2019\u201c\u201d\u2026\u2014]"
-)
-_SPACE_CHARS = " \t\n\r\f\v\xa0\u2028\u2029"
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
-# Line breaks, Word's manual line break (U+000B) and form feeds among them.
-_BREAK_CHARS = "\n\r\x0b\x0c\x85\u2028\u2029"
-
-
-def _is_space(char):
-    # U+3000 (ideographic space) is a character of Chinese text, not whitespace to collapse.
-    return char in _SPACE_CHARS or (char.isspace() and char != "\u3000")
-
-
-def _normalise_runs(runs):
-    """Whitespace as a browser shows it, and no mark starting or ending with a space.
-
-    A run of whitespace becomes one space, or nothing at the ends and where it holds a line break
-    next to a Chinese character; a kept space carries only the marks both its neighbours have."""
-    chars = [(ch, marks) for text, marks in runs for ch in _ZERO_WIDTH.sub("", text)]
-    out = []
-    i, n = 0, len(chars)
-    while i < n:
-        ch, marks = chars[i]
-        if not _is_space(ch):
-            out.append((ch, marks))
-            i += 1
-            continue
-        j = i
-        has_break = False
-        while j < n and _is_space(chars[j][0]):
-            has_break = has_break or chars[j][0] in _BREAK_CHARS
-            j += 1
-        if out and j < n:
-            left, right = out[-1], chars[j]
-            if not (has_break and (_CJK.match(left[0]) or _CJK.match(right[0]))):
-                out.append((" ", _common(left[1], right[1])))
-        i = j
-    return _group(out)
-
-
-def _common(a, b):
-    return Marks(a.bold and b.bold, a.italic and b.italic, a.href if a.href == b.href else None)
-
-
-def _group(chars):
-    runs = []
-    for ch, marks in chars:
-        if runs and runs[-1][1] == marks:
-            runs[-1][0].append(ch)
-        else:
-            runs.append(([ch], marks))
-    return [("".join(text), marks) for text, marks in runs]
-
-
-def _text_of(runs):
-    return "".join(text for text, _ in runs)
-
-
-def _join_runs(parts):
-    """Several runs lists read as one (list item paragraphs, table cell paragraphs): joined by a
-    line break, which the whitespace rule turns into a space or, next to Chinese, nothing."""
-    joined = []
-    for runs in parts:
-        if joined and runs:
-            joined.append(("\n", PLAIN))
-        joined.extend(runs)
-    return _normalise_runs(joined)
-
-
-# ---------------------------------------------------------------------------------------------
-# HTML → block model.
-
-_SKIP = {
-    "script", "style", "template", "noscript", "iframe", "frame", "frameset", "object", "embed",
-    "head", "title", "meta", "link", "base", "svg", "math", "select", "textarea", "button", "input",
-    "option", "audio", "video", "canvas", "map", "xml", "applet", "noembed", "noframes", "param",
-    "source", "track", "datalist", "dialog",
-}  # fmt: skip
-_BLOCKS = {
-    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "center",
-    "address", "figcaption", "dd", "dt", "dl", "pre", "details", "summary", "fieldset", "legend",
-    "body", "html", "hgroup", "caption", "hr",
-}  # fmt: skip
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_LINK_SCHEMES = re.compile(r"^(https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
-_IMAGE_SRC = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
-_FIGURE_NUMBER = re.compile(r"^[1-9][0-9]{0,3}$")
-
-
-def _local(tag):
-    # html5lib's etree names elements "{namespace}tag".
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else None
-
-
-class _Walker:
-    def __init__(self, heading_levels):
-        self.heading_levels = heading_levels
-        self.blocks = []
-        self.runs = []
-
-    # Paragraph building.
-    def flush(self):
-        runs = _normalise_runs(self.runs)
-        self.runs = []
-        if runs:
-            self.blocks.append(Paragraph(runs))
-
-    def emit(self, block):
-        self.flush()
-        self.blocks.append(block)
-
-    def inline_text(self, text, marks):
-        if text:
-            self.runs.append((text, marks))
-
-    # The walk.
-    def walk_children(self, element, marks):
-        self.inline_text(element.text, marks)
-        for child in element:
-            self.walk(child, marks)
-            self.inline_text(child.tail, marks)
-
-    def walk(self, element, marks):
-        tag = _local(element.tag)
-        if tag is None or tag in _SKIP:  # comments, processing instructions, dangerous elements
-            return
-        if tag in ("strong", "b"):
-            self.walk_children(element, Marks(True, marks.italic, marks.href))
-        elif tag in ("em", "i"):
-            self.walk_children(element, Marks(marks.bold, True, marks.href))
-        elif tag == "a":
-            href = _clean_href(element.get("href"))
-            self.walk_children(element, Marks(marks.bold, marks.italic, marks.href or href))
-        elif tag == "br":
-            self.flush()
-        elif tag in _HEADINGS:
-            runs = _inline_runs(element, self)
-            self.flush()
-            if runs:
-                self.blocks.append(Heading(self.heading_levels[tag], runs))
-        elif tag in ("ul", "ol"):
-            self.emit(self.list_of(element, tag == "ol"))
-        elif tag == "li":  # outside a list
-            self.flush()
-            self.walk_children(element, PLAIN)
-            self.flush()
-        elif tag == "blockquote":
-            inner = _Walker(self.heading_levels)
-            inner.walk_children(element, PLAIN)
-            inner.flush()
-            self.flush()
-            self.quote(inner.blocks)
-        elif tag == "table":
-            self.table(element)
-        elif tag == "figure" and _FIGURE_NUMBER.match(element.get("data-figure") or ""):
-            self.emit(FigureRef(int(element.get("data-figure"))))
-        elif tag == "img":
-            src = (element.get("src") or "").strip()
-            if _IMAGE_SRC.match(src):
-                self.emit(Image(src, _single_line(element.get("alt") or "")))
-        elif tag in _BLOCKS or tag == "figure" or tag in ("tr", "td", "th", "tbody", "thead", "tfoot"):
-            self.flush()
-            self.walk_children(element, PLAIN if tag in _BLOCKS else marks)
-            self.flush()
-        else:  # span, font, u, sup, o:p and every unknown tag: its text, without it
-            self.walk_children(element, marks)
-
-    def quote(self, blocks):
-        # A figure or an image cannot stand inside a quote (a marker there would not be placed):
-        # it splits the quote. A quote inside a quote is one quote.
-        current = Quote()
-        for block in blocks:
-            if isinstance(block, (FigureRef, Image)):
-                if current.blocks:
-                    self.blocks.append(current)
-                    current = Quote()
-                self.blocks.append(block)
-            elif isinstance(block, Quote):
-                current.blocks.extend(block.blocks)
-            else:
-                current.blocks.append(block)
-        if current.blocks:
-            self.blocks.append(current)
-
-    def list_of(self, element, ordered):
-        items = []
-        start = 1
-        if ordered and re.match(r"^[0-9]{1,6}$", (element.get("start") or "").strip()):
-            start = max(1, int(element.get("start")))
-        for child in element:
-            tag = _local(child.tag)
-            if tag == "li":
-                nested = []
-                items.append(_inline_runs(child, self, nested_lists=nested))
-                items.extend(nested)
-            elif tag in ("ul", "ol"):
-                items.extend(self.list_of(child, tag == "ol").items)
-            elif tag is not None and tag not in _SKIP:
-                items.append(_inline_runs(child, self))
-            if child.tail and child.tail.strip():
-                items.append(_normalise_runs([(child.tail, PLAIN)]))
-        return BulletList(ordered, [runs for runs in items if runs], start)
-
-    def table(self, element):
-        self.flush()
-        rows = []
-        for row in element.iter():
-            if _local(row.tag) != "tr" or _inside_nested_table(element, row):
-                continue
-            cells = []
-            for cell in row:
-                if _local(cell.tag) in ("td", "th"):
-                    runs = _inline_runs(cell, self)
-                    span = _span(cell.get("colspan"))
-                    cells.append(runs)
-                    cells.extend([] for _ in range(span - 1))
-            rows.append(cells)
-        for caption in element:
-            if _local(caption.tag) == "caption":
-                runs = _inline_runs(caption, self)
-                if runs:
-                    self.blocks.append(Paragraph(runs))
-        width = max((len(r) for r in rows), default=0)
-        rows = [r + [[] for _ in range(width - len(r))] for r in rows]
-        if width and any(cell for row in rows for cell in row):
-            self.blocks.append(Table(rows))
-
-
-def _inside_nested_table(table, row):
-    # ``iter()`` also finds rows of a table inside a cell; those are read as the cell's text.
-    parents = {child: parent for parent in table.iter() for child in parent}
-    node = parents.get(row)
-    while node is not None and node is not table:
-        if _local(node.tag) == "table":
-            return True
-        node = parents.get(node)
-    return False
-
-
-def _span(value):
-    try:
-        return min(max(int(value), 1), 20)
-    except (TypeError, ValueError):
-        return 1
-
-
-def _inline_runs(element, walker, nested_lists=None):
-    """The text and marks of ``element`` as one line (a heading, a list item, a table cell): block
-    boundaries inside it are line breaks. Lists inside a list item become items after it."""
-    parts = []
-    inner = _Walker(walker.heading_levels)
-
-    def visit(node, marks):
-        tag = _local(node.tag)
-        if tag is None or tag in _SKIP:
-            return
-        if nested_lists is not None and tag in ("ul", "ol"):
-            nested_lists.extend(inner.list_of(node, tag == "ol").items)
-            return
-        if tag in ("strong", "b"):
-            marks = Marks(True, marks.italic, marks.href)
-        elif tag in ("em", "i"):
-            marks = Marks(marks.bold, True, marks.href)
-        elif tag == "a":
-            marks = Marks(marks.bold, marks.italic, marks.href or _clean_href(node.get("href")))
-        elif tag == "img" or tag == "figure":
-            return
-        is_block = tag in _BLOCKS or tag in _HEADINGS or tag in ("li", "tr", "td", "th", "br", "blockquote", "table")
-        if is_block:
-            inner.runs.append(("\n", PLAIN))
-        if node.text:
-            inner.runs.append((node.text, marks))
-        for child in node:
-            visit(child, marks)
-            if child.tail:
-                inner.runs.append((child.tail, marks))
-        if is_block:
-            inner.runs.append(("\n", PLAIN))
-
-    if element.text:
-        inner.runs.append((element.text, PLAIN))
-    for child in element:
-        visit(child, PLAIN)
-        if child.tail:
-            inner.runs.append((child.tail, PLAIN))
-    parts.append(inner.runs)
-    return _join_runs(parts)
-
-
-def _clean_href(value):
-    href = (value or "").strip()
-    href = "".join(ch for ch in href if ch >= " " and ch != "\x7f")
-    if not _LINK_SCHEMES.match(href):
-        return None
-    return href
-
-
-def _single_line(text):
-    return " ".join(text.split())
-
-
-def _merge_adjacent(blocks):
-    """What Markdown cannot keep apart is one block: two lists of the same kind, two quotes."""
-    merged = []
-    for block in blocks:
-        previous = merged[-1] if merged else None
-        if isinstance(block, BulletList) and isinstance(previous, BulletList) and previous.ordered == block.ordered:
-            previous.items.extend(block.items)
-        elif isinstance(block, Quote) and isinstance(previous, Quote):
-            previous.blocks.extend(block.blocks)
-        elif isinstance(block, BulletList) and not block.items:
-            continue
-        else:
-            if isinstance(block, Quote):
-                block.blocks = _merge_adjacent(block.blocks)
-                if not block.blocks:
-                    continue
-            merged.append(block)
-    return merged
-
-
-EDITOR_LEVELS = {"h1": 2, "h2": 2, "h3": 3, "h4": 3, "h5": 3, "h6": 3}
-# Markdown ``#`` is the editor's h2 (小标题), ``##`` and deeper its h3.
-MARKDOWN_LEVELS = {"h1": 2, "h2": 3, "h3": 3, "h4": 3, "h5": 3, "h6": 3}
-
-
-def parse_html(html, heading_levels=EDITOR_LEVELS):
-    """Any HTML → the block model (see the module docstring)."""
-    # Controls and zero-width characters go first: the HTML parser would turn NUL into U+FFFD.
-    document = html5lib.parse(_ZERO_WIDTH.sub("", html or ""), treebuilder="etree", namespaceHTMLElements=False)
-    body = document.find("body")
-    walker = _Walker(heading_levels)
-    if body is not None:
-        walker.walk_children(body, PLAIN)
-    walker.flush()
-    return _merge_adjacent(walker.blocks)
-
+from .body_blocks import BulletList, FigureRef, Heading, Image, Paragraph, Quote, Table, group_runs, text_of
+from .body_parse import MARKDOWN_LEVELS, parse_html
 
 # ---------------------------------------------------------------------------------------------
 # Block model → Markdown.
@@ -463,7 +62,7 @@ def _inline_markdown(runs, in_table=False):
     """Runs → Markdown inline: links outside bold outside italic. An emphasis that would touch
     another one's asterisks is written as an HTML tag, which Markdown keeps and reads unambiguously."""
     pieces = []
-    for href, group in _groups(runs, lambda m: m.href):
+    for href, group in group_runs(runs, lambda m: m.href):
         inner = _bold_markdown(group, in_table)
         pieces.append(f"[{inner}]({_href_for_markdown(href)})" if href else inner)
     return "".join(pieces)
@@ -471,7 +70,7 @@ def _inline_markdown(runs, in_table=False):
 
 def _bold_markdown(runs, in_table):
     pieces = []
-    for bold, group in _groups(runs, lambda m: m.bold):
+    for bold, group in group_runs(runs, lambda m: m.bold):
         inner = _italic_markdown(group, in_table, inside_bold=bold)
         pieces.append(("**", inner, "**", "<strong>", "</strong>") if bold else (None, inner))
     return _join_emphasis(pieces)
@@ -479,9 +78,9 @@ def _bold_markdown(runs, in_table):
 
 def _italic_markdown(runs, in_table, inside_bold):
     pieces = []
-    groups = _groups(runs, lambda m: m.italic)
+    groups = group_runs(runs, lambda m: m.italic)
     for index, (italic, group) in enumerate(groups):
-        text = _escape_text(_text_of(group), in_table)
+        text = _escape_text(text_of(group), in_table)
         if italic:
             at_edge = inside_bold and (index == 0 or index == len(groups) - 1)
             if at_edge:
@@ -512,17 +111,6 @@ def _join_emphasis(pieces):
         out += f"{open_tag}{inner}{close_tag}" if touches else f"{mark}{inner}{close}"
         out += trail
     return out
-
-
-def _groups(runs, key):
-    groups = []
-    for text, marks in runs:
-        value = key(marks)
-        if groups and groups[-1][0] == value:
-            groups[-1][1].append((text, marks))
-        else:
-            groups.append((value, [(text, marks)]))
-    return groups
 
 
 def _block_markdown(block):
@@ -568,12 +156,12 @@ def _escape(text):
 
 def _inline_html(runs):
     out = []
-    for href, group in _groups(runs, lambda m: m.href):
+    for href, group in group_runs(runs, lambda m: m.href):
         inner = []
-        for bold, bold_group in _groups(group, lambda m: m.bold):
+        for bold, bold_group in group_runs(group, lambda m: m.bold):
             italic_html = "".join(
-                f"<em>{_escape(_text_of(g))}</em>" if italic else _escape(_text_of(g))
-                for italic, g in _groups(bold_group, lambda m: m.italic)
+                f"<em>{_escape(text_of(g))}</em>" if italic else _escape(text_of(g))
+                for italic, g in group_runs(bold_group, lambda m: m.italic)
             )
             inner.append(f"<strong>{italic_html}</strong>" if bold else italic_html)
         inner = "".join(inner)

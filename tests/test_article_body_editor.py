@@ -159,3 +159,13 @@ def test_the_public_page_of_an_article_saved_with_every_payload_runs_nothing(cli
     found, text = inspect(response.content.decode())
     assert not found, found[:5]
     assert "段0：" in text
+
+
+def test_an_article_page_that_cannot_be_changed_shows_the_body_as_readers_read_it(client, editor_user):
+    issue = factories.issue(status=Issue.Status.IN_REVIEW)
+    article = factories.article(issue=issue, body="冻结的**正文**。\n\n# 小标题")
+    client.force_login(editor_user)
+    page = client.get(reverse("admin:newsletter_article_change", args=[article.pk])).content.decode()
+    assert 'name="body"' not in page
+    assert "冻结的<strong>正文</strong>。" in page and "<h3>小标题</h3>" in page
+    assert "**" not in page

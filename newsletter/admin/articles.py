@@ -4,6 +4,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from js_asset import Media
 
 from .. import derived, locking, revisions
@@ -176,6 +177,24 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         if "media" in context:
             context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # A page that cannot be changed shows the body as readers read it, not its Markdown.
+        return [
+            (name, {**options, "fields": ["body_as_read" if f == "body" else f for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="正文")
+    def body_as_read(self, obj):
+        return mark_safe(obj.body_html)  # noqa: S308 - sanitised when saved (rendering.sanitize_html)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "body_as_read"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

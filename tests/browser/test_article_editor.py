@@ -173,6 +173,14 @@ def test_a_figure_in_the_body_shows_its_image_number_caption_and_credit(login, d
     page.get_by_role("button", name="保存并继续编辑").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     assert Article.objects.get(pk=article.pk).body == "前文。\n\n[[figure:2]]\n\n[[figure:1]]\n\n后文。"
+    # The toolbar places a figure at the cursor.
+    body_editor(page).locator("p", has_text="后文。").click()
+    page.keyboard.press("End")
+    toolbar(page, "插入图 1").click()
+    expect(body_editor(page).locator("figure.nl-figure")).to_have_count(3)
+    page.get_by_role("button", name="保存并继续编辑").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert Article.objects.get(pk=article.pk).body.endswith("后文。\n\n[[figure:1]]")
 
 
 def test_an_outside_image_is_a_placeholder_that_never_loads_and_cannot_be_saved(login, demo_site):
