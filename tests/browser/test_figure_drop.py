@@ -35,13 +35,19 @@ def draft_article():
 
 
 DROP = """
-async ({data, x, y}) => {
+async ({data, text}) => {
+  // Coordinates taken at the moment of the drop (the toolbar may still be settling before), at the
+  // end of the paragraph containing ``text``, or inside the editor's top left corner.
+  const editor = document.querySelector(".prose-editor .tiptap.ProseMirror[contenteditable=true]")
+  const paragraph = text ? Array.from(editor.querySelectorAll("p")).find((p) => p.textContent.includes(text)) : null
+  const box = (paragraph || editor).getBoundingClientRect()
+  const x = paragraph ? box.right - 2 : box.left + 20
+  const y = paragraph ? box.top + box.height / 2 : box.top + 10
   const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0))
   const transfer = new DataTransfer()
   transfer.items.add(new File([bytes], "审批流程.png", {type: "image/png"}))
-  const target = document.elementFromPoint(x, y)
   for (const type of ["dragenter", "dragover", "drop"]) {
-    target.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: transfer, clientX: x, clientY: y}))
+    editor.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: transfer, clientX: x, clientY: y}))
   }
 }
 """
@@ -54,10 +60,7 @@ def test_a_dropped_image_becomes_the_numbered_figure_readers_see_with_caption_an
     body = page.locator(".prose-editor .tiptap.ProseMirror[contenteditable=true]")
     expect(body).to_contain_text(SECOND)
 
-    first = body.locator("p", has_text="第一段").bounding_box()
-    page.evaluate(
-        DROP, {"data": png_base64(), "x": first["x"] + first["width"] - 2, "y": first["y"] + first["height"] / 2}
-    )
+    page.evaluate(DROP, {"data": png_base64(), "text": "第一段"})
 
     dialog = page.locator("dialog.figure-upload-dialog")
     expect(dialog).to_be_visible()
@@ -146,8 +149,7 @@ def test_an_image_dropped_into_an_unsaved_article_asks_to_save_first_and_uploads
     page.goto("/admin/newsletter/article/add/")
     body = page.locator(".prose-editor .tiptap.ProseMirror[contenteditable=true]")
     expect(body).to_be_visible()
-    box = body.bounding_box()
-    page.evaluate(DROP, {"data": png_base64(), "x": box["x"] + 20, "y": box["y"] + 10})
+    page.evaluate(DROP, {"data": png_base64(), "text": ""})
     expect(page.locator(".figure-upload-status")).to_have_text("请先保存文章，再插入图片。")
     expect(page.locator("dialog.figure-upload-dialog")).to_have_count(0)
     assert Figure.objects.count() == figures

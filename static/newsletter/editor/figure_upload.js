@@ -16,6 +16,8 @@
 
 import { Extension, Plugin } from "django-prose-editor/editor"
 
+import { askFigureText, readAsDataURL } from "./figure_dialog.js"
+
 const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"]
 
 function textareaOf(editor) {
@@ -88,97 +90,6 @@ function say(editor, message, isError = false) {
   const status = panelOf(editor).querySelector(".figure-upload-status")
   status.textContent = message
   status.style.color = isError ? "#ba2121" : ""
-}
-
-// --- asking for the caption and credit -----------------------------------------------------------
-
-function field(form, name, label, value, required) {
-  const wrapper = document.createElement("p")
-  wrapper.style.margin = "0 0 8px"
-  const labelElement = document.createElement("label")
-  labelElement.textContent = label
-  labelElement.style.display = "block"
-  labelElement.style.whiteSpace = "nowrap"
-  const input = document.createElement("input")
-  input.type = "text"
-  input.name = name
-  input.value = value || ""
-  input.maxLength = name === "credit" ? 200 : 300
-  input.required = required
-  input.style.width = "100%"
-  input.style.boxSizing = "border-box"
-  labelElement.append(input)
-  wrapper.append(labelElement)
-  form.append(wrapper)
-  return input
-}
-
-export function askFigureText({ title, previewSource, caption = "", credit = "", altText = "" }) {
-  // Resolves to {caption, credit, alt_text}, or null when the editor cancels.
-  return new Promise((resolve) => {
-    const dialog = document.createElement("dialog")
-    dialog.className = "figure-upload-dialog"
-    dialog.style.maxWidth = "28rem"
-    dialog.style.width = "90vw"
-    const form = document.createElement("form")
-    form.method = "dialog"
-    const heading = document.createElement("h2")
-    heading.textContent = title
-    heading.style.marginTop = "0"
-    form.append(heading)
-    if (previewSource) {
-      const image = document.createElement("img")
-      image.src = previewSource
-      image.alt = ""
-      image.style.maxWidth = "100%"
-      image.style.maxHeight = "160px"
-      form.append(image)
-    }
-    const captionInput = field(form, "caption", "图注（必填，不含“图 N”）", caption, true)
-    const creditInput = field(form, "credit", "图片来源", credit, false)
-    const altInput = field(form, "alt_text", "替代文字（留空则用图注）", altText, false)
-    const buttons = document.createElement("p")
-    const ok = document.createElement("button")
-    ok.type = "submit"
-    ok.value = "ok"
-    ok.className = "default"
-    ok.textContent = "插入图片"
-    const cancel = document.createElement("button")
-    cancel.type = "button"
-    cancel.textContent = "取消"
-    cancel.style.marginLeft = "8px"
-    buttons.append(ok, cancel)
-    form.append(buttons)
-    dialog.append(form)
-    document.body.append(dialog)
-    let answer = null
-    form.addEventListener("submit", (event) => {
-      if (!captionInput.value.trim()) {
-        event.preventDefault()
-        captionInput.setCustomValidity("请填写图注。")
-        captionInput.reportValidity()
-        return
-      }
-      answer = { caption: captionInput.value.trim(), credit: creditInput.value.trim(), alt_text: altInput.value.trim() }
-    })
-    captionInput.addEventListener("input", () => captionInput.setCustomValidity(""))
-    cancel.addEventListener("click", () => dialog.close())
-    dialog.addEventListener("close", () => {
-      dialog.remove()
-      resolve(answer)
-    })
-    dialog.showModal()
-    captionInput.focus()
-  })
-}
-
-function readAsDataURL(file) {
-  return new Promise((resolve) => {
-    const reader = new FileReader()
-    reader.onload = () => resolve(reader.result)
-    reader.onerror = () => resolve("")
-    reader.readAsDataURL(file)
-  })
 }
 
 // --- talking to the server -----------------------------------------------------------------------
