@@ -208,6 +208,9 @@ FIGURE_MAX_PIXELS = int(os.environ.get("FIGURE_MAX_PIXELS", str(40_000_000)))
 # Larger images are stored downscaled to this: 8 Mpx covers a 2x screen at full width and an A4
 # print figure at 300 dpi; what is beyond only costs disk, bandwidth and decode memory.
 FIGURE_STORED_MAX_PIXELS = int(os.environ.get("FIGURE_STORED_MAX_PIXELS", str(8_000_000)))
+# Networks the editor's 「下载此图」 may fetch from although they are not public (newsletter.image_fetch
+# refuses private, loopback and link-local addresses). Empty in production; tests add the loopback.
+FIGURE_FETCH_ALLOWED_NETWORKS = []
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Workflow: a reviewer may not approve an issue they submitted themselves.
@@ -293,5 +296,10 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         # Paste cleaned on the server (newsletter/paste.py); adds no markup of its own.
         "js": [static_lazy("newsletter/editor/paste.js")],
         "extensions": {"NewsletterPaste": "newsletter.admin.body_editor.no_markup_processor"},
+    },
+    {
+        # Dropping or pasting an image file uploads it as a Figure; 「下载此图」 for pasted web images.
+        "js": [static_lazy("newsletter/editor/figure_upload.js")],
+        "extensions": {"NewsletterFigureUpload": "newsletter.admin.body_editor.no_markup_processor"},
     },
 ]

@@ -70,28 +70,37 @@ def _flush(state):
         refresh(articles | renumber_figures(issues))
 
 
-def refresh(article_ids):
+def refresh(article_ids, apps=None):
     """Recompute and store the texts of these articles, writing only those that changed, and queue
-    their issues' pages. Returns how many were written."""
-    from .models import Article
-    from .models.article import related_rows
+    their issues' pages. Returns how many were written.
 
+    A data migration passes its ``apps``: the same formula then runs on the historical models (the
+    current ones may have columns the database does not have yet), and the issue pages are left to
+    ``migrate``'s own re-rendering of stale pages (``renditions.refresh_stale``)."""
+    from .models.article import derived_fields, related_rows
+
+    if apps is None:
+        from .models import Article
+    else:
+        Article = apps.get_model("newsletter", "Article")
     ids = sorted({pk for pk in article_ids if pk})
     written = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         articles = Article.objects.filter(pk__in=batch).select_related("section")
-        related = related_rows(batch)
+        related = related_rows(batch, apps)
         stale = []
         for article in articles:
-            fields = article.derive(related[article.pk])
+            section = article.section.name if article.section_id else ""
+            fields = derived_fields(article, section=section, **related[article.pk].as_kwargs())
             if any(getattr(article, name) != value for name, value in fields.items()):
                 for name, value in fields.items():
                     setattr(article, name, value)
                 stale.append(article)
         # bulk_update leaves updated_at alone: a renamed outlet is not an edit of every article.
         Article.objects.bulk_update(stale, ["body_html", "search_text"])
-        renditions.queue_issues([article.issue_id for article in stale])  # bulk_update sends no signal
+        if apps is None:
+            renditions.queue_issues([article.issue_id for article in stale])  # bulk_update sends no signal
         written += len(stale)
     return written
 

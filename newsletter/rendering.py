@@ -60,6 +60,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Shown before a figure's credit, on its own line under the caption.
+CREDIT_LABEL = "图片来源："
 
 # 【湖北】 at the start of a paragraph marks the sub-region the paragraph is about.
 REGION_MARKER = re.compile(r"<p>【([^【】<>\n]{1,20})】")
@@ -73,7 +75,7 @@ def _demote_headings(text):
 
 def _class_filter(element, attribute, value):
     if attribute == "class":
-        allowed = {"region-marker", "figure"}
+        allowed = {"region-marker", "figure", "figure-credit"}
         kept = " ".join(c for c in value.split() if c in allowed)
         return kept or None
     return value
@@ -140,15 +142,26 @@ def split_figure_markers(text):
     return [int(part) if index % 2 else part for index, part in enumerate(parts)]
 
 
+def figure_caption(figure):
+    """「图 N 图注」: the number runs through the issue (``derived.renumber_figures``)."""
+    return f"图 {figure.number} {figure.caption}" if figure.number else figure.caption
+
+
 def figure_html(figure):
-    """A <figure> for the body; images without a file yet (imported figures) show the caption only."""
-    caption = html_lib.escape(figure.full_caption)
+    """A <figure> for the body; images without a file yet (imported figures) show the caption only.
+    The credit (图片来源) goes on its own line under the caption: readers, the print edition and the
+    WeChat copy all take it from here. Built from model fields only, so a migration's historical
+    rows render exactly as live ones do."""
+    caption = html_lib.escape(figure_caption(figure))
     image = ""
     if figure.image:
         attrs = f'src="{html_lib.escape(figure.image.url)}" alt="{html_lib.escape(figure.alt_text or figure.caption)}"'
         if figure.width and figure.height:
             attrs += f' width="{figure.width}" height="{figure.height}"'
         image = f'<img {attrs} loading="lazy">'
+    credit = (getattr(figure, "credit", "") or "").strip()  # stand-ins for figures may have none
+    if credit:
+        caption += f'<br><span class="figure-credit">{CREDIT_LABEL}{html_lib.escape(credit)}</span>'
     return f'<figure class="figure" id="figure-{figure.number or figure.position}">{image}<figcaption>{caption}</figcaption></figure>'
 
 

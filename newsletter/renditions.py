@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE_NAMES = ("newsletter/_issue_body.html", "newsletter/_masthead.html")
 # Raise when Python code changes what a rendition holds (say, Article.source_line or the description).
-FORMAT = "2"
+FORMAT = "3"  # 3: figure credits in the article bodies an issue page shows
 BATCH = 50
 # The fields a request reads to serve a stored rendition (the rest is for the editors and for refresh).
 SERVED_FIELDS = ("stamp", "html", "title", "description", "image", "structured_data", "pager")

@@ -11,7 +11,16 @@ from js_asset import Media
 from .. import derived, locking, revisions
 from ..forms import FigureForm
 from ..models import Article, Figure, Source
-from . import article_preview, article_revisions, paste, source_lines, source_rows
+from . import (
+    article_preview,
+    article_revisions,
+    figure_editor,
+    figure_views,
+    paste,
+    source_lines,
+    source_rows,
+    thumbnails,
+)
 from .body_editor import EditorBodyField, figures_data
 from .guards import EditorialGuardsMixin, edit_refusal, lock_issues_for_edit
 from .user_names import user_field
@@ -75,8 +84,19 @@ class FigureInline(admin.StackedInline):
     model = Figure
     form = FigureForm  # our own image validation and Pillow re-encoding, with precise messages
     extra = 0
-    fields = ["image", "caption", "alt_text", "credit", "position", "number"]
-    readonly_fields = ["number"]
+    fields = ["thumbnail", "image", "caption", "alt_text", "credit", "position", "number"]
+    readonly_fields = ["thumbnail", "number"]
+
+    class Media:
+        css = {"all": ["newsletter/admin/figures.css"]}
+
+    @admin.display(description="缩略图")
+    def thumbnail(self, obj):
+        if obj is None or not obj.image:
+            return "（尚无图片）"
+        return thumbnails.thumbnail_html(
+            obj.image.name, obj.width, obj.height, thumbnails.INLINE_BOX, obj.alt_text or obj.caption
+        )
 
 
 class ArticleStatusFilter(admin.SimpleListFilter):
@@ -107,12 +127,19 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     search_fields = ["title", "short_title", "body"]
     autocomplete_fields = ["issue", "section"]
     inlines = [SourceInline, FigureInline]
+
+    class Media:
+        css = {"all": ["newsletter/admin/figures.css"]}
+
     readonly_fields = ["created_by_name", "updated_by_name", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["issue", "section", "position", "title", "short_title", "slug", "seen_version"]}),
         ("正文", {"fields": ["summary", "body"]}),
         ("标签", {"fields": ["regions", "topics"]}),
-        ("记录", {"fields": ["created_by_name", "updated_by_name", "created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            "记录",
+            {"fields": ["created_by_name", "updated_by_name", "created_at", "updated_at"], "classes": ["collapse"]},
+        ),
         # Last, so that it sits right above the Source rows it fills.
         ("来源行", {"fields": [source_lines.FIELD]}),
     ]
@@ -146,7 +173,27 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return super().get_queryset(request).annotate(_figure_count=Coalesce(Subquery(figures), 0))
+        first = Figure.objects.filter(article=OuterRef("pk")).exclude(image="").order_by("position", "pk")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _figure_count=Coalesce(Subquery(figures), 0),
+                _first_image=Subquery(first.values("image")[:1]),
+                _first_width=Subquery(first.values("width")[:1]),
+                _first_height=Subquery(first.values("height")[:1]),
+            )
+        )
+
+    def get_list_display(self, request):
+        # The first figure's thumbnail, just before the figure count.
+        columns = list(super().get_list_display(request))
+        columns.insert(columns.index("figure_count") if "figure_count" in columns else len(columns), "figure_thumbnail")
+        return columns
+
+    @admin.display(description="首图")
+    def figure_thumbnail(self, obj):
+        return thumbnails.thumbnail_html(obj._first_image, obj._first_width, obj._first_height, thumbnails.LIST_BOX)
 
     @admin.display(description="所属期刊", ordering="issue__total_number")
     def issue_label(self, obj):
@@ -191,7 +238,8 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"request_user": request.user})
+        attrs = {"request_user": request.user, "figure_upload_attrs": figure_editor.widget_attrs(obj)}
+        return type(form.__name__, (figure_editor.FigureUploadFormMixin, form), attrs)
 
     def get_urls(self):
         def wrap(view):
@@ -215,6 +263,19 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
                 "<int:object_id>/revisions/<int:revision_id>/restore/",
                 wrap(article_revisions.restore_view),
                 name="newsletter_article_revision_restore",
+            ),
+            path(
+                "<int:object_id>/figures/upload/",
+                wrap(figure_views.upload_view),
+                name="newsletter_article_figure_upload",
+            ),
+            path(
+                "<int:object_id>/figures/fetch/", wrap(figure_views.fetch_view), name="newsletter_article_figure_fetch"
+            ),
+            path(
+                "<int:object_id>/figures/<int:figure_id>/",
+                wrap(figure_views.update_view),
+                name="newsletter_article_figure_update",
             ),
         ] + super().get_urls()
 

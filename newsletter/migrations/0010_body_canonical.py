@@ -28,7 +28,7 @@ def canonicalise_bodies(apps, schema_editor):
         if canonical != body:
             Article.objects.filter(pk=pk).update(body=canonical)
             changed.append(pk)
-    derived.refresh(changed)  # in batches, writing only the texts that differ
+    derived.refresh(changed, apps=apps)  # in batches, on the historical models, writing only the texts that differ
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsletter", "0010_body_canonical"),
+        ("newsletter", "0011_figure_credit_shown"),
     ]
 
     operations = [

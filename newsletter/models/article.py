@@ -258,10 +258,18 @@ class RelatedRows:
         return {"figures": self.figures, "outlets": self.outlets, "regions": self.regions, "topics": self.topics}
 
 
-def related_rows(article_ids):
-    """{article pk: RelatedRows} for these articles, in four queries however many there are."""
-    from .figures import Figure
-    from .sources import Source
+def related_rows(article_ids, apps=None):
+    """{article pk: RelatedRows} for these articles, in four queries however many there are.
+    ``apps``: a migration's app registry, whose historical models then stand in for ours."""
+    if apps is None:
+        from .figures import Figure
+        from .sources import Source
+
+        article_region, article_topic = ArticleRegion, ArticleTopic
+    else:
+        Figure, Source = apps.get_model("newsletter", "Figure"), apps.get_model("newsletter", "Source")
+        article_region = apps.get_model("newsletter", "ArticleRegion")
+        article_topic = apps.get_model("newsletter", "ArticleTopic")
 
     ids = [pk for pk in article_ids if pk]
     rows = {pk: RelatedRows() for pk in ids}
@@ -272,7 +280,7 @@ def related_rows(article_ids):
     sources = Source.objects.filter(article_id__in=ids).order_by("article_id", "position", "pk")
     for article_id, name in sources.values_list("article_id", "outlet__name"):
         rows[article_id].outlets.append(name)
-    for model, attribute in ((ArticleRegion, "regions"), (ArticleTopic, "topics")):
+    for model, attribute in ((article_region, "regions"), (article_topic, "topics")):
         tags = model.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag__name")
         for article_id, name in tags:
             getattr(rows[article_id], attribute).append(name)
@@ -290,7 +298,8 @@ def derived_fields(article, *, section="", figures=(), outlets=(), regions=(), t
     ``search_text`` is what search matches: title; section, region and topic names; the table of
     contents title, summary, body text (figure captions included) and outlets.
     """
-    body_html = article.render_body(list(figures))
+    # From fields only (not ``render_body``): a migration's historical articles use the same formula.
+    body_html = rendering.render_article(article.body, list(figures))
     search_text = search_text_for(article, body_html, section=section, outlets=outlets, regions=regions, topics=topics)
     return {"body_html": body_html, "search_text": search_text}
 

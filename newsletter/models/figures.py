@@ -3,6 +3,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .. import rendering
 from ..text_input import CleanTextModel
 
 
@@ -69,7 +70,7 @@ class Figure(CleanTextModel, models.Model):
 
     @property
     def full_caption(self):
-        return f"图 {self.number} {self.caption}" if self.number else self.caption
+        return rendering.figure_caption(self)
 
     @property
     def needs_image(self):
