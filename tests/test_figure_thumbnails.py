@@ -33,7 +33,8 @@ def test_the_changelist_shows_each_articles_first_figure_scaled_into_a_small_box
 
     rows = {title: row for row in html.split("<tr") for title in ("有图的文章", "没有图的文章") if title in row}
     thumbnail = re.search(
-        r'<td class="field-figure_thumbnail"><img class="figure-thumbnail" ([^>]*)>', rows["有图的文章"]
+        r'<td class="field-figure_count"><img class="figure-thumbnail" ([^>]*)><span class="figure-count">2</span>',
+        rows["有图的文章"],
     )
     assert thumbnail, rows["有图的文章"]
     assert f'src="{first.image.url}"' in thumbnail.group(1)

@@ -185,16 +185,6 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             )
         )
 
-    def get_list_display(self, request):
-        # The first figure's thumbnail, just before the figure count.
-        columns = list(super().get_list_display(request))
-        columns.insert(columns.index("figure_count") if "figure_count" in columns else len(columns), "figure_thumbnail")
-        return columns
-
-    @admin.display(description="首图")
-    def figure_thumbnail(self, obj):
-        return thumbnails.thumbnail_html(obj._first_image, obj._first_width, obj._first_height, thumbnails.LIST_BOX)
-
     @admin.display(description="所属期刊", ordering="issue__total_number")
     def issue_label(self, obj):
         # The issue's number only (the full label on hover): the publication's name on every row left
@@ -208,9 +198,13 @@ class ArticleAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     def updated(self, obj):
         return timezone.localtime(obj.updated_at).strftime("%Y-%m-%d %H:%M")
 
-    @admin.display(description="图片数", ordering="_figure_count")
+    @admin.display(description="图片", ordering="_figure_count")
     def figure_count(self, obj):
-        return obj._figure_count
+        # The first figure's thumbnail beside the count: one narrow column, so the title keeps the room.
+        thumbnail = thumbnails.thumbnail_html(
+            obj._first_image, obj._first_width, obj._first_height, thumbnails.LIST_BOX
+        )
+        return format_html('{}<span class="figure-count">{}</span>', thumbnail, obj._figure_count)
 
     def render_change_form(self, request, context, *args, **kwargs):
         # The editor's import map is an inline script: it carries this response's CSP nonce.
