@@ -265,5 +265,10 @@ def test_screenshots_of_the_issue_page_the_article_page_and_the_article_list(log
         ("article-changelist", "/admin/newsletter/article/"),
     ]:
         assert page.goto(url).status == 200
+        if name == "article-editor":
+            # The editor and its preview are drawn by scripts: the picture shows them, not the bare textarea.
+            expect(page.locator(".field-body .prose-editor > .ProseMirror")).to_be_visible()
+            if width >= 1280:  # narrower screens keep the preview folded until asked (「显示预览」)
+                expect(page.frame_locator("iframe.article-preview-frame").locator("h1").first).to_be_visible()
         screenshot(page, f"admin-{name}-{width}")
         assert overflow_problems(page, name, width) == []
