@@ -10,14 +10,7 @@ from . import revisions
 
 # The article fields whose change makes it "edited"; section and position make it "moved" instead.
 ARTICLE_FIELDS = [
-    ("title", "标题"),
-    ("short_title", "目录标题"),
-    ("summary", "摘要"),
-    ("body", "正文"),
-    ("sources", "来源"),
-    ("figures", "图片"),
-    ("regions", "地区标签"),
-    ("topics", "主题标签"),
+    (key, label) for key, label in revisions.FIELDS if key not in {"slug", "issue", "section", "position"}
 ]
 
 ISSUE_FIELDS = [

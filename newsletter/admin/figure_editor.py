@@ -8,20 +8,7 @@ from django.urls import reverse
 
 def figures_payload(article):
     """The article's figures as the editor shows them, in ``[[figure:N]]`` order."""
-    return [
-        {
-            "id": figure.pk,
-            "position": index,
-            "number": figure.number,
-            "thumbnail": figure.image.url if figure.image else "",
-            "width": figure.width,
-            "height": figure.height,
-            "caption": figure.caption,
-            "credit": figure.credit,
-            "alt_text": figure.alt_text,
-        }
-        for index, figure in enumerate(article.figures.all(), start=1)
-    ]
+    return [figure_info(figure, index) for index, figure in enumerate(article.figures.all(), start=1)]
 
 
 def widget_attrs(article):
@@ -52,3 +39,18 @@ class FigureUploadFormMixin:
         super().__init__(*args, **kwargs)
         if "body" in self.fields:
             self.fields["body"].widget.attrs.update(self.figure_upload_attrs)
+
+
+def figure_info(figure, position):
+    """One figure as the editor shows it; ``position`` is its N in ``[[figure:N]]`` (1-based, in order)."""
+    return {
+        "id": figure.pk,
+        "position": position,
+        "number": figure.number,
+        "thumbnail": figure.image.url if figure.image else "",
+        "width": figure.width,
+        "height": figure.height,
+        "caption": figure.caption,
+        "credit": figure.credit,
+        "alt_text": figure.alt_text,
+    }

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from .. import locking, revisions
 from ..models import Article, Figure
+from .figure_editor import figure_info
 from .guards import EditRefused, edit_refusal, lock_issues_for_edit
 
 EDITABLE_FIELDS = ("caption", "credit", "alt_text")
@@ -85,18 +86,7 @@ def update_figure(article, figure_id, user, changes, *, seen_version=None):
 def describe(figure, article):
     """The editor's view of a figure: ``position`` is its N in ``[[figure:N]]`` (1-based, in order)."""
     order = list(article.figures.values_list("pk", flat=True))
-    return {
-        "id": figure.pk,
-        "position": order.index(figure.pk) + 1,
-        "number": figure.number,
-        "thumbnail": figure.image.url if figure.image else "",
-        "width": figure.width,
-        "height": figure.height,
-        "caption": figure.caption,
-        "credit": figure.credit,
-        "alt_text": figure.alt_text,
-        "version": article.version,
-    }
+    return {**figure_info(figure, order.index(figure.pk) + 1), "version": article.version}
 
 
 def _full_clean(figure):
