@@ -88,6 +88,7 @@ def test_json_prints_one_object_per_file_in_the_shared_schema(db, folder):
         "coordinators",
         "phone",
         "fax",
+        "editor_note",
         "sections",
     }
     article = first["sections"][0]["articles"][0]

@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..models.article import derived_fields
 from ..models.sources import normalize_outlet_name
-from .schema import ImportFailure
+from .schema import ImportFailure, Notice
 
 
 @dataclass
@@ -332,7 +332,9 @@ def _complete_publication(publication, data):
             changed.append(field_name)
         elif value and current != value:
             label = Publication._meta.get_field(field_name).verbose_name
-            notes.append(f"本期{label}“{value}”与刊物设置“{current}”不同，刊物设置未改动。")
+            notes.append(
+                Notice(Notice.MASTHEAD, f"本期{label}“{value}”与刊物设置“{current}”不同，刊物设置未改动。", text=value)
+            )
     if changed:
         publication.save(update_fields=changed)
     hosts = publication.host_names()
@@ -340,7 +342,13 @@ def _complete_publication(publication, data):
         for position, name in enumerate(dict.fromkeys(data.hosts)):
             PublicationHost.objects.create(publication=publication, name=name, position=position)
     elif data.hosts and hosts != data.hosts:
-        notes.append(f"本期主办单位（{'、'.join(data.hosts)}）与刊物设置不同，刊物设置未改动。")
+        notes.append(
+            Notice(
+                Notice.MASTHEAD,
+                f"本期主办单位（{'、'.join(data.hosts)}）与刊物设置不同，刊物设置未改动。",
+                text="、".join(data.hosts),
+            )
+        )
     return notes
 
 
@@ -373,7 +381,13 @@ class _Regions:
             if region.order > low and (high is None or region.order < high):
                 return region
             if region.section_articles.exists():
-                notes.append(f"栏目【{name}】在本期的位置与已有栏目排序不一致，按地区排序显示。")
+                notes.append(
+                    Notice(
+                        Notice.SECTION_ORDER,
+                        f"栏目【{name}】在本期的位置与已有栏目排序不一致，按地区排序显示。",
+                        text=name,
+                    )
+                )
                 return region
         if high is None:
             top = max((r.order for r in self.by_name.values() if r.name != name), default=0)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from newsletter.source_line import split_source_tail
 from newsletter.text_input import import_file
 
-from .schema import ArticleData, FigureData, ImportFailure, IssueData, SectionData, SourceData
+from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData, SourceData
 from .text import collapse_spaces, continues, decode, for_matching, is_terminated, join_broken
 
 ISSUE_LINE = re.compile(r"^(\d{4})\s*年\s*第\s*(\d{1,3})\s*期$")
@@ -304,7 +304,14 @@ class _Parser:
 
         stray = [b for b in blocks[: starts[0][0]] if b.kind != "section"]
         if stray:
-            self.warnings.append(f"第 {stray[0].line} 行起有 {len(stray)} 段文字不属于任何文章，已略过。")
+            self.warnings.append(
+                Notice(
+                    Notice.DROPPED_TEXT,
+                    f"第 {stray[0].line} 行起有 {len(stray)} 段文字不属于任何文章，已略过。",
+                    text="\n\n".join(b.text for b in stray),
+                    line=stray[0].line,
+                )
+            )
 
         sections = []
         for n, (index, region, toc_title, exact) in enumerate(starts):

@@ -21,6 +21,60 @@ class ImportFailure(Exception):
         return f"{where}：{self.message}"
 
 
+class Notice:
+    """Something an import decided that a person should check (``import_issue`` prints it, ``--json``
+    carries it, the admin preview lists it, ``--strict`` refuses a file that has any).
+
+    ``kind`` is one of KINDS; ``text`` is the text concerned (what was dropped, the source line that
+    was not understood, the new region's name …); ``line`` the file's line number where it applies.
+    """
+
+    DROPPED_TEXT = "dropped_text"  # text dropped from the file (page furniture, stray lines)
+    UNPARSED_SOURCE = "unparsed_source"  # a line that looks like a source line but was not understood
+    NEW_REGION = "new_region"  # a region (section or tag) created by this import
+    NEW_OUTLET = "new_outlet"  # an outlet created by this import
+    FIGURE_WITHOUT_IMAGE = "figure_without_image"  # a figure caption with no image to go with it
+    APPROXIMATE_TITLE = "approximate_title"  # a TOC title matched to a body heading only approximately
+    SECTION_ORDER = "section_order"  # the issue's sections are not in the site-wide region order
+    MASTHEAD = "masthead"  # the masthead differs from the publication's or could not be read whole
+    OTHER = "other"
+    KINDS = {
+        DROPPED_TEXT: "删去的文字",
+        UNPARSED_SOURCE: "未能识别的来源",
+        NEW_REGION: "新建地区",
+        NEW_OUTLET: "新建媒体",
+        FIGURE_WITHOUT_IMAGE: "图待补图片",
+        APPROXIMATE_TITLE: "标题近似匹配",
+        SECTION_ORDER: "栏目顺序",
+        MASTHEAD: "刊头",
+        OTHER: "其他",
+    }
+
+    __slots__ = ("kind", "message", "text", "line")
+
+    def __init__(self, kind, message, *, text="", line=None):
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown notice kind: {kind}")
+        self.kind, self.message, self.text, self.line = kind, message, text, line
+
+    @property
+    def label(self):
+        return self.KINDS[self.kind]
+
+    def __str__(self):
+        where = f"第 {self.line} 行：" if self.line else ""
+        return f"{where}{self.message}"
+
+    def __repr__(self):
+        return f"Notice({self.kind!r}, {self.message!r}, text={self.text!r}, line={self.line!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, Notice) and self.to_json() == other.to_json()
+
+    def to_json(self):
+        return {"kind": self.kind, "label": self.label, "message": self.message, "text": self.text, "line": self.line}
+
+
 @dataclass
 class SourceData:
     outlet: str
@@ -30,6 +84,12 @@ class SourceData:
 @dataclass
 class FigureData:
     caption: str
+    credit: str = ""
+    alt: str = ""
+    # An image that came with the file (a Word issue's embedded picture): its bytes and a file name.
+    # Not part of the JSON schema; the loader stores it through the figure upload rules.
+    image: bytes | None = field(default=None, metadata={"json": False}, repr=False)
+    image_name: str = field(default="", metadata={"json": False})
 
 
 @dataclass
@@ -61,11 +121,13 @@ class IssueData:
     coordinators: list[str] = field(default_factory=list)
     phone: str = ""
     fax: str = ""
+    # Text printed outside any article (an 编者按 between the masthead and the first section).
+    editor_note: str = ""
     sections: list[SectionData] = field(default_factory=list)
     # Not part of the JSON schema: what the print edition says about the publication itself.
     subtitle: str = field(default="", metadata={"json": False})
     slogan: str = field(default="", metadata={"json": False})
-    warnings: list[str] = field(default_factory=list, metadata={"json": False})
+    warnings: list[Notice] = field(default_factory=list, metadata={"json": False})
 
     def articles(self):
         return [article for section in self.sections for article in section.articles]
@@ -92,7 +154,10 @@ class IssueData:
                             for src in a.get("sources", [])
                         ],
                         subheadings=list(a.get("subheadings", [])),
-                        figures=[FigureData(caption=fig["caption"]) for fig in a.get("figures", [])],
+                        figures=[
+                            FigureData(caption=fig["caption"], credit=fig.get("credit", ""), alt=fig.get("alt", ""))
+                            for fig in a.get("figures", [])
+                        ],
                         region_tags=list(a.get("region_tags", [])),
                         body_markdown=a.get("body_markdown", ""),
                     )
@@ -112,6 +177,7 @@ class IssueData:
             coordinators=list(data.get("coordinators", [])),
             phone=data.get("phone", ""),
             fax=data.get("fax", ""),
+            editor_note=data.get("editor_note", ""),
             sections=sections,
         )
 
@@ -126,5 +192,7 @@ def _plain(value):
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.metadata.get("json", True)
+        }
     return value
