@@ -6,7 +6,7 @@ figures' numbered captions) and ``search_text`` (with section, tag and outlet na
 or deleting such a row refreshes those articles, so the admin, the importer, revisions, the demo
 loader and tests all get the same result without calling anything by hand.
 
-Figure numbers run through the whole issue in print order (section order, position), so a figure
+Figure numbers run through the whole issue in print order (the issue's section order, position), so a figure
 added, an article moved or a section reordered can renumber the figures of the whole issue, and
 with them the captions in other articles' ``body_html``: such writes renumber their issues first.
 
@@ -64,9 +64,14 @@ def changed(articles=(), issues=()):
 
 
 def _flush(state):
+    from .models import sections
+
     while state.articles or state.issues:
         articles, issues = state.articles, state.issues
         state.articles, state.issues = set(), set()
+        # A section newly used by an issue gets its place in the issue's order before the figures
+        # are numbered through that order.
+        sections.complete(issues)
         refresh(articles | renumber_figures(issues))
 
 
@@ -110,27 +115,20 @@ def renumber_figures(issue_ids):
     print edition does. Returns the articles whose figures got other numbers (their captions are
     in their ``body_html``)."""
     from .models import Figure
+    from .models.sections import print_key, section_rank
 
     if not issue_ids:
         return set()
     figures = list(
         Figure.objects.filter(article__issue_id__in=issue_ids)
-        .select_related("article__section")
-        .only(
-            "pk",
-            "number",
-            "position",
-            "article__issue_id",
-            "article__position",
-            "article__section__order",
-            "article__section_id",
-        )
+        .select_related("article")
+        .annotate(section_rank=section_rank("article__"))
+        .only("pk", "number", "position", "article__issue_id", "article__position", "article__section_id")
     )
 
     def print_order(figure):
         article = figure.article
-        section_order = article.section.order if article.section else 10**6
-        return (article.issue_id, section_order, article.section_id or 0, article.position, article.pk)
+        return (article.issue_id, *print_key(article, figure.section_rank))
 
     figures.sort(key=lambda f: (*print_order(f), f.position, f.pk))
     renumbered, number, issue_id = [], 0, None
@@ -180,8 +178,11 @@ def _outlet_changed(outlet, before):
     return _articles_of(Article, sources__outlet=outlet.pk), []
 
 
-def _article_changed(article, before):
-    # Its own texts were written by save(); its place in the issue may change figure numbers.
+def _article_changed(article, before, created=False):
+    # Its own texts were written by save(); its place in the issue may change figure numbers, and a
+    # section new to the issue gets its place in the issue's section order (models.sections.complete).
+    if created:
+        return [], ([article.issue_id] if article.issue_id and article.section_id else [])
     moved = before.get("issue_id"), before.get("section_id"), before.get("position")
     if moved == (article.issue_id, article.section_id, article.position):
         return [], []
@@ -200,9 +201,10 @@ def _dependencies():
     A row saved without a change to the remembered fields (a region's description) refreshes nothing."""
     from regions.models import Region
 
-    from .models import Article, ArticleRegion, ArticleTopic, Figure, Outlet, Source, Topic
+    from .models import Article, ArticleRegion, ArticleTopic, Figure, IssueSection, Outlet, Source, Topic
 
     return {
+        IssueSection: ((), lambda row, before: ([], [row.issue_id])),
         Article: (("issue_id", "section_id", "position"), _article_changed),
         Source: ((), lambda row, before: ([row.article_id], [])),
         Figure: ((), _figure_changed),
@@ -239,9 +241,14 @@ def connect():
         def on_save(sender, instance, raw=False, created=False, affected=affected, remembered=remembered, **kwargs):
             # raw: fixtures being loaded. A new row with remembered fields (a new region or outlet)
             # is in no article's texts yet.
-            if raw or (created and remembered):
+            if raw:
                 return
-            articles, issues = affected(instance, getattr(instance, "_derived_before", {}))
+            if created and remembered:
+                if sender is not article_model:
+                    return
+                articles, issues = _article_changed(instance, {}, created=True)
+            else:
+                articles, issues = affected(instance, getattr(instance, "_derived_before", {}))
             changed(articles, issues)
 
         def on_delete(sender, instance, origin=None, affected=affected, remembered=remembered, **kwargs):

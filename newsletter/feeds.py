@@ -29,6 +29,7 @@ from django.views.generic import TemplateView
 from . import rendering
 from .feed_generators import EMPTY_FEED_DATE, AtomFeed, RssFeed
 from .models import Article, ArticleTopic, Issue, IssueCredit, Publication, Source, Topic
+from .models.sections import section_rank
 from .views.search import region_choices
 
 FEED_LIMIT = 50
@@ -167,6 +168,7 @@ class IssuesFeed(PublicFeed):
         # The Markdown source and the search text are not shown: leave them in the database.
         articles = (
             Article.objects.select_related("section")
+            .annotate(section_rank=section_rank())
             .defer("body", "search_text")
             .prefetch_related(Prefetch("sources", queryset=Source.objects.select_related("outlet")))
         )
@@ -174,7 +176,7 @@ class IssuesFeed(PublicFeed):
             Issue.objects.published()
             .select_related("publication")
             .prefetch_related(
-                "publication__hosts",
+                "hosts",
                 Prefetch("credits", queryset=IssueCredit.objects.select_related("editor")),
                 Prefetch("articles", queryset=articles),
             )
@@ -233,7 +235,9 @@ class ArticlesFeed(PublicFeed):
             .prefetch_related(
                 "regions", "topics", Prefetch("sources", queryset=Source.objects.select_related("outlet"))
             )
-            .order_by("-issue__published_at", "-issue__total_number", "section__order", "position", "pk")[:FEED_LIMIT]
+            .order_by("-issue__published_at", "-issue__total_number", section_rank(), "section_id", "position", "pk")[
+                :FEED_LIMIT
+            ]
         )
 
     def item_title(self, article):

@@ -120,6 +120,12 @@ def render_markdown(text):
     return sanitize_html(html)
 
 
+def render_note(text):
+    """Render text written outside any article (an issue's 编者按): Markdown paragraphs, lists and
+    emphasis, with any HTML in it shown as the characters typed, never as markup."""
+    return render_markdown(html_lib.escape(text or "", quote=False))
+
+
 HTML_TAG = re.compile(r"<[^>]*>")
 
 

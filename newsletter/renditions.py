@@ -72,7 +72,7 @@ def render(issue, preview=False):
     sections = issue.sections()
     articles = [article for _, group in sections for article in group]
     image = next((f.image.name for a in articles for f in a.figures.all() if f.image), "")
-    publisher = next(iter(issue.publication.host_names()), "")
+    publisher = next(iter(issue.host_names()), "")
     return {
         "stamp": stamp(),
         "html": render_to_string(

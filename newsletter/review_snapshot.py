@@ -21,7 +21,7 @@ def take(issue):
         .only(
             "pk", "title", "short_title", "summary", "body", "position", "section__name", "section__order", "issue_id"
         )
-        .order_by("section__order", "section_id", "position", "pk")
+        .in_print_order()
     )
     ids = [article.pk for article in articles]
     sources, figures, tags = (

@@ -34,6 +34,7 @@ from django.db.models import F, Func, IntegerField
 
 from .models import Article
 from .models.article import HEAD_END
+from .models.sections import section_rank
 from .rendering import normalize_for_search, plain_text
 
 MAX_QUERY_LENGTH = 60  # characters kept from the reader's query
@@ -192,7 +193,14 @@ def ranked(queryset, terms):
     """Order by rank: how many terms occur in the title, then in the title or a section/tag name,
     then newer issues first, then print order."""
     return queryset.annotate(title_hits=TitleHits(terms), head_hits=HeadHits(terms)).order_by(
-        "-title_hits", "-head_hits", "-issue__issue_date", "-issue__number", "section__order", "position", "pk"
+        "-title_hits",
+        "-head_hits",
+        "-issue__issue_date",
+        "-issue__number",
+        section_rank(),
+        "section_id",
+        "position",
+        "pk",
     )
 
 

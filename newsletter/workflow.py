@@ -161,7 +161,7 @@ def available_actions(issue, user):
 
 def _check_ready_for_review(issue):
     problems = []
-    articles = list(issue.articles.select_related("section").order_by("section__order", "position", "pk"))
+    articles = list(issue.articles.select_related("section").in_print_order())
     if not articles:
         raise TransitionError("本期还没有文章，不能提交审核。")
     for article in articles:

@@ -79,10 +79,10 @@ class ArticleInline(admin.TabularInline):
     readonly_fields = ["edit_link"]
     autocomplete_fields = ["section"]
     show_change_link = False
-    ordering = ["section__order", "position", "pk"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("section")
+        # The issue's own section order (models.sections), as the board and the page show it.
+        return super().get_queryset(request).select_related("section").in_print_order()
 
     @admin.display(description="编辑")
     def edit_link(self, obj):

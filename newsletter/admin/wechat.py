@@ -27,7 +27,7 @@ def article_wechat_view(request, pk):
     _require(request, "newsletter.view_article")
     article = get_object_or_404(
         Article.objects.select_related("issue__publication", "section").prefetch_related(
-            "issue__publication__hosts",
+            "issue__hosts",
             Prefetch("sources", queryset=Source.objects.select_related("outlet")),
             Prefetch("figures", queryset=Figure.objects.all()),
         ),

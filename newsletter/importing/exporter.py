@@ -8,7 +8,8 @@ import re
 
 from django.db.models import Prefetch
 
-from ..models import Figure, Issue, Source
+from ..models import Article, Figure, Issue, Source
+from ..models.sections import section_rank
 from .schema import ArticleData, FigureData, IssueData, SectionData, SourceData
 
 FIGURE_MARKER = re.compile(r"^\[\[figure:(\d+)\]\]$")
@@ -23,9 +24,11 @@ def load_for_export(issue_or_pk):
     return (
         Issue.objects.select_related("publication")
         .prefetch_related(
-            "publication__hosts",
+            "hosts",
             "credits__editor",
-            "articles__section",
+            Prefetch(
+                "articles", queryset=Article.objects.select_related("section").annotate(section_rank=section_rank())
+            ),
             "articles__regions",
             Prefetch("articles__sources", queryset=Source.objects.select_related("outlet")),
             Prefetch("articles__figures", queryset=Figure.objects.order_by("position", "pk")),
@@ -50,15 +53,21 @@ def issue_data(issue):
         number=issue.number,
         total_number=issue.total_number,
         issue_date=issue.issue_date,
-        hosts=publication.host_names(),
+        hosts=issue.host_names(),
         editors=[c.editor.name for c in sorted(credits, key=_credit_order) if c.role == "editor"],
         coordinators=[c.editor.name for c in sorted(credits, key=_credit_order) if c.role == "coordinator"],
-        phone=publication.phone,
-        fax=publication.fax,
+        phone=issue.phone,
+        fax=issue.fax,
+        editor_note=_note(issue.editor_note),
         sections=sections,
         subtitle=publication.subtitle,
         slogan=publication.slogan,
     )
+
+
+def _note(text):
+    """The 编者按 as Markdown paragraphs, one blank line between them (the text format's rule)."""
+    return "\n\n".join(_blocks((text or "").replace("\r\n", "\n")))
 
 
 def _credit_order(credit):
@@ -129,6 +138,8 @@ def export_markdown(issue):
     if contact:
         masthead.append("  \n".join(contact))
     out += masthead
+    if data.editor_note:
+        out.append(data.editor_note)  # between the masthead block and the first section
 
     for section, (_, articles) in zip(data.sections, issue.sections(), strict=True):
         out.append(f"## 【{section.region}】")

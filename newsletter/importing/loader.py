@@ -16,6 +16,8 @@ from ..models import (
     Figure,
     Issue,
     IssueCredit,
+    IssueHost,
+    IssueSection,
     Outlet,
     Publication,
     PublicationHost,
@@ -118,8 +120,15 @@ def _load(data, publication, replace, filename, prepared):
         total_number=data.total_number,
         issue_date=data.issue_date,
         status=Issue.Status.DRAFT,
+        # The masthead as this issue printed it: the issue owns it (the publication's is a default).
+        phone=data.phone,
+        fax=data.fax,
+        editor_note=data.editor_note,
     )
     _save_checked(issue)
+    IssueHost.objects.bulk_create(
+        IssueHost(issue=issue, name=name, position=position) for position, name in enumerate(dict.fromkeys(data.hosts))
+    )
     # Rows are written in bulk where the model has no save() logic: 300 back issues must load in minutes.
     credits = []
     # Editor.name is unique: the known editors come in one query, get_or_create adds the others.
@@ -133,10 +142,13 @@ def _load(data, publication, replace, filename, prepared):
     outlets = {}
 
     regions = _Regions()
-    sections = [
-        regions.section(section.region, index, data.sections, result_notes)
-        for index, section in enumerate(data.sections)
-    ]
+    result_notes += regions.order_notices(data.sections)
+    sections = [regions.section(section.region) for section in data.sections]
+    # The issue's section order is the file's (its table of contents); no other issue is touched.
+    order = list({region.pk: region for region in sections}.values())
+    IssueSection.objects.bulk_create(
+        IssueSection(issue=issue, region=region, position=position) for position, region in enumerate(order, start=1)
+    )
     # Articles are written in bulk, their stored texts computed once each from the rows in hand with
     # the formula every writer uses (models.article.derived_fields), instead of through
     # Article.save() and the signals of each source, figure and tag: 300 back issues must load in
@@ -175,7 +187,7 @@ def _load(data, publication, replace, filename, prepared):
         item_tags[id(article)] = region_tags(item, article.section.name)
         for name in item_tags[id(article)]:
             tags.append(ArticleRegion(content_object=article, tag=regions.tag(name)))
-    _number_figures(articles, by_article)
+    _number_figures(articles, by_article, order)
     # The stored texts are computed before the articles are written: one INSERT with the final
     # texts, instead of an INSERT, two queries and an UPDATE per article (on PostgreSQL each write of
     # search_text also recomputes its bigram index entry). Texts prepared beforehand are used when
@@ -261,15 +273,16 @@ def _save_checked(issue):
         raise
 
 
-def _number_figures(articles, by_article):
+def _number_figures(articles, by_article, order):
     """Figure numbers run through the issue in print order (what ``newsletter.derived.renumber_figures()`` gives).
 
-    Print order is the sections' region order, so a section the file places elsewhere moves its
-    figures' numbers too; computed here so that each body is rendered once, with its final captions.
+    Print order is the issue's section order, ``order`` (the file's, as its ``IssueSection`` rows
+    store it): computed here so that each body is rendered once, with its final captions.
     """
+    rank = {region.pk: position for position, region in enumerate(order, start=1)}
     in_print_order = sorted(
         enumerate(article for _, article in articles),
-        key=lambda pair: (pair[1].section.order, pair[1].section.pk, pair[1].position, pair[0]),
+        key=lambda pair: (rank[pair[1].section.pk], pair[1].section.pk, pair[1].position, pair[0]),
     )
     number = 0
     for _, article in in_print_order:
@@ -318,38 +331,24 @@ def _publication_from_file(data):
 
 
 def _complete_publication(publication, data):
-    """Fill what the publication lacks from the masthead; report where an old issue's masthead differs."""
-    notes, changed = [], []
+    """Fill what the publication lacks from the masthead (its defaults for new issues). The masthead
+    itself is the issue's: a file whose masthead differs from the publication's is not reported."""
+    changed = []
     for field_name, value in (
         ("subtitle", data.subtitle),
         ("slogan", data.slogan),
         ("phone", data.phone),
         ("fax", data.fax),
     ):
-        current = getattr(publication, field_name)
-        if value and not current:
+        if value and not getattr(publication, field_name):
             setattr(publication, field_name, value)
             changed.append(field_name)
-        elif value and current != value:
-            label = Publication._meta.get_field(field_name).verbose_name
-            notes.append(
-                Notice(Notice.MASTHEAD, f"本期{label}“{value}”与刊物设置“{current}”不同，刊物设置未改动。", text=value)
-            )
     if changed:
         publication.save(update_fields=changed)
-    hosts = publication.host_names()
-    if data.hosts and not hosts:
+    if data.hosts and not publication.hosts.exists():
         for position, name in enumerate(dict.fromkeys(data.hosts)):
             PublicationHost.objects.create(publication=publication, name=name, position=position)
-    elif data.hosts and hosts != data.hosts:
-        notes.append(
-            Notice(
-                Notice.MASTHEAD,
-                f"本期主办单位（{'、'.join(data.hosts)}）与刊物设置不同，刊物设置未改动。",
-                text="、".join(data.hosts),
-            )
-        )
-    return notes
+    return []
 
 
 class _Regions:
@@ -369,35 +368,27 @@ class _Regions:
     def tag(self, name):
         return self.by_name.get(name) or self._create(name, 100)
 
-    def section(self, name, index, sections, notes):
-        """The section's region. Print order follows Region.order, so a new section goes between its
-        neighbours in this issue, and a region so far only used as a tag is moved there too."""
-        before = [self.by_name[s.region].order for s in sections[:index] if s.region in self.by_name]
-        after = [self.by_name[s.region].order for s in sections[index + 1 :] if s.region in self.by_name]
-        low = max(before) if before else 0
-        high = min(after) if after else None
+    def section(self, name):
+        """The section's region; a new one gets the site-wide order after the existing ones. Nothing
+        is reordered: the issue's own order is its ``IssueSection`` rows."""
         region = self.by_name.get(name)
         if region is not None:
-            if region.order > low and (high is None or region.order < high):
-                return region
-            if region.section_articles.exists():
-                notes.append(
-                    Notice(
-                        Notice.SECTION_ORDER,
-                        f"栏目【{name}】在本期的位置与已有栏目排序不一致，按地区排序显示。",
-                        text=name,
-                    )
-                )
-                return region
-        if high is None:
-            top = max((r.order for r in self.by_name.values() if r.name != name), default=0)
-            order = max(low, top) + 10
-        elif high - low > 1:
-            order = low + (high - low) // 2
-        else:
-            order = low
-        if region is not None:
-            region.order = order
-            region.save(update_fields=["order"])
             return region
-        return self._create(name, order)
+        top = max((r.order for r in self.by_name.values()), default=0)
+        return self._create(name, top + 10)
+
+    def order_notices(self, sections):
+        """``SECTION_ORDER`` when the file prints regions that already exist in another order than
+        the site-wide one (which stays as it is)."""
+        known = list(dict.fromkeys(s.region for s in sections if s.region in self.by_name))
+        usual = sorted(known, key=lambda name: (self.by_name[name].order, name))
+        if known == usual:
+            return []
+        printed, site = "、".join(f"【{n}】" for n in known), "、".join(f"【{n}】" for n in usual)
+        return [
+            Notice(
+                Notice.SECTION_ORDER,
+                f"本期栏目顺序（{printed}）与网站的栏目排序（{site}）不同：本期按所印顺序保存，网站排序未改动。",
+                text=printed,
+            )
+        ]

@@ -1,11 +1,12 @@
 from .article import Article, ArticleQuerySet, ArticleRegion, ArticleTopic, Topic
 from .events import IssueEvent
 from .figures import Figure
-from .issue import Issue, IssueCredit, IssueQuerySet
+from .issue import Issue, IssueCredit, IssueHost, IssueQuerySet
 from .previews import PreviewLink
 from .publication import Editor, Publication, PublicationHost
 from .renditions import IssueRendition
 from .revisions import ArticleRevision
+from .sections import IssueSection
 from .sources import Outlet, Source
 
 __all__ = [
@@ -19,8 +20,10 @@ __all__ = [
     "Issue",
     "IssueCredit",
     "IssueEvent",
+    "IssueHost",
     "IssueQuerySet",
     "IssueRendition",
+    "IssueSection",
     "Outlet",
     "PreviewLink",
     "Publication",

@@ -13,6 +13,7 @@ from regions.slugs import pinyin_slug
 from .. import rendering, text_input
 from ..text_input import CleanTextModel
 from .issue import Issue, published_q
+from .sections import section_rank
 
 # search_text is the title, then the section and tag names, then everything else, each part
 # normalised on its own and joined by characters that normalisation removes from any text (so no
@@ -76,7 +77,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(Q(section=region) | Q(pk__in=tagged))
 
     def in_print_order(self):
-        return self.order_by("section__order", "section_id", "position", "pk")
+        """Within an issue: the issue's section order (``models.sections``), then position."""
+        return self.order_by(section_rank(), "section_id", "position", "pk")
 
 
 class Article(CleanTextModel, models.Model):
@@ -151,7 +153,9 @@ class Article(CleanTextModel, models.Model):
     class Meta:
         verbose_name = "文章"
         verbose_name_plural = "文章"
-        ordering = ["issue", "section__order", "position", "pk"]
+        # Grouped by issue and section (the print order within an issue is ``in_print_order()``:
+        # the issue's own section order, which a plain field ordering cannot express).
+        ordering = ["issue", "section", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["issue", "slug"],

@@ -26,9 +26,12 @@ def published_q(prefix=""):
 def contents_prefetches(bodies=True):
     """The lookups that load what an issue's page shows, for ``prefetch_related(_objects)``."""
     from .article import Article
+    from .sections import section_rank
     from .sources import Source
 
-    articles = Article.objects.select_related("section")
+    # Each article carries its section's rank in the issue (``models.sections``): print order costs
+    # no query of its own.
+    articles = Article.objects.select_related("section").annotate(section_rank=section_rank())
     if bodies:
         articles = articles.defer("search_text").prefetch_related(
             models.Prefetch("sources", queryset=Source.objects.select_related("outlet")), "figures"
@@ -36,7 +39,7 @@ def contents_prefetches(bodies=True):
     else:
         articles = articles.defer("body", "body_html", "search_text", "summary")
     return [
-        "publication__hosts",
+        "hosts",
         models.Prefetch("credits", queryset=IssueCredit.objects.select_related("editor")),
         models.Prefetch("articles", queryset=articles),
     ]
@@ -78,14 +81,24 @@ class IssueQuerySet(models.QuerySet):
         )
 
     def propose_next(self, publication):
-        """Numbers, date and credits proposed for the issue after the latest one.
+        """Numbers, date, credits and masthead (hosts, phone, fax) proposed for the issue after the
+        latest one; the first issue of a publication is proposed the publication's masthead.
 
         Issues appear every two weeks; numbering restarts at 1 with each year, the total runs on.
         """
         latest = self.filter(publication=publication).order_by("-year", "-number").first()
         if latest is None:
             today = timezone.localdate()
-            return {"year": today.year, "number": 1, "total_number": 1, "issue_date": today, "credits": []}
+            return {
+                "year": today.year,
+                "number": 1,
+                "total_number": 1,
+                "issue_date": today,
+                "credits": [],
+                "hosts": publication.host_names(),
+                "phone": publication.phone,
+                "fax": publication.fax,
+            }
         issue_date = latest.issue_date + datetime.timedelta(days=14)
         if issue_date.year != latest.year:
             year, number = issue_date.year, 1
@@ -98,6 +111,9 @@ class IssueQuerySet(models.QuerySet):
             "total_number": latest.total_number + 1,
             "issue_date": issue_date,
             "credits": credits,
+            "hosts": latest.host_names(),
+            "phone": latest.phone,
+            "fax": latest.fax,
         }
 
 
@@ -117,6 +133,14 @@ class Issue(CleanTextModel, models.Model):
     total_number = models.PositiveIntegerField("总期号", help_text="创刊以来的总第几期。")
     issue_date = models.DateField("印发日期")
     theme = models.CharField("本期主题", max_length=200, blank=True)
+    # The masthead as this issue printed it (主办 are IssueHost rows); proposed from the previous issue.
+    phone = models.CharField("电话", max_length=40, blank=True)
+    fax = models.CharField("传真", max_length=40, blank=True)
+    editor_note = models.TextField(
+        "编者按",
+        blank=True,
+        help_text="印在刊头之后、第一个栏目之前的文字（Markdown 段落，段与段之间空一行）。",
+    )
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
         "发布时间", null=True, blank=True, db_index=True, help_text="定时发布时为计划上线时间（北京时间）。"
@@ -236,10 +260,31 @@ class Issue(CleanTextModel, models.Model):
     def coordinators(self):
         return [c.editor for c in self.credits.all() if c.role == IssueCredit.Role.COORDINATOR]
 
+    @property
+    def editor_note_html(self):
+        """The 编者按 as the page, the print edition, WeChat and the feeds show it."""
+        from ..rendering import render_note
+
+        return render_note(self.editor_note) if self.editor_note.strip() else ""
+
+    def host_names(self):
+        return [host.name for host in self.hosts.all()]
+
+    def section_positions(self):
+        """{region id: position} of this issue's section order (``IssueSection`` rows)."""
+        return {row.region_id: row.position for row in self.section_order.all()}
+
     def articles_in_order(self):
-        """Articles in print order: section order, then position. Uses prefetched rows when present."""
+        """Articles in print order: the issue's section order, then position. Uses prefetched rows
+        (annotated with their ``section_rank`` by ``contents_prefetches``) when present."""
+        from .sections import print_key, rank_of
+
         articles = list(self.articles.all())
-        articles.sort(key=lambda a: (a.section.order if a.section else 10**6, a.section_id or 0, a.position, a.pk))
+        if any(not hasattr(article, "section_rank") for article in articles):
+            positions = self.section_positions()
+            for article in articles:
+                article.section_rank = rank_of(positions, article.section)
+        articles.sort(key=lambda a: print_key(a, a.section_rank))
         return articles
 
     def sections(self):
@@ -279,3 +324,26 @@ class IssueCredit(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}：{self.editor}"
+
+
+class IssueHost(CleanTextModel, models.Model):
+    """One 主办 institution on this issue's masthead, in order (like ``PublicationHost``)."""
+
+    issue = models.ForeignKey(Issue, verbose_name="期刊", on_delete=models.CASCADE, related_name="hosts")
+    name = models.CharField("主办单位", max_length=100)
+    position = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "本期主办单位"
+        verbose_name_plural = "本期主办单位"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "name"],
+                name="unique_host_per_issue",
+                violation_error_message="同一期中同一主办单位只能列一次。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from .. import seo
 from ..models import Article, ArticleRegion, ArticleTopic, Source, Topic
+from ..models.sections import section_rank
 from ..rendering import plain_text
 from .base import PublicPageMixin, page_path, page_suffix
 
@@ -21,7 +22,7 @@ def article_list_queryset():
         Article.objects.published()
         .select_related("issue", "section")
         .defer(*LIST_DEFER)
-        .order_by("-issue__issue_date", "-issue__number", "section__order", "position", "pk")
+        .order_by("-issue__issue_date", "-issue__number", section_rank(), "section_id", "position", "pk")
     )
 
 
@@ -55,7 +56,9 @@ def related_articles(article):
         .filter(pk__in=candidates)
         .exclude(pk=article.pk)
         .annotate(related_score=score)
-        .order_by("-related_score", "-issue__issue_date", "section__order", "position", "pk")[:RELATED_COUNT]
+        .order_by("-related_score", "-issue__issue_date", section_rank(), "section_id", "position", "pk")[
+            :RELATED_COUNT
+        ]
     )
 
 
