@@ -29,6 +29,7 @@ from newsletter.models import (  # noqa: E402
     Figure,
     Issue,
     IssueCredit,
+    IssueHost,
     Outlet,
     Publication,
     PublicationHost,
@@ -175,6 +176,8 @@ def _create_batch(gen, publication, plan, regions, topics, outlets, editors, fig
                 status=Issue.Status.PUBLISHED,
                 published_at=published_at,
                 version=1,
+                phone=publication.phone,
+                fax=publication.fax,
             )
         )
     Issue.objects.bulk_create(issues)
@@ -188,6 +191,12 @@ def _create_batch(gen, publication, plan, regions, topics, outlets, editors, fig
             issue.pk = issue.id = by_key[(issue.year, issue.number)]
 
     credits, articles, extras = [], [], []
+    host_names = publication.host_names()
+    IssueHost.objects.bulk_create(
+        IssueHost(issue=issue, name=name, position=position)
+        for issue in issues
+        for position, name in enumerate(host_names)
+    )
     for issue, (_d, _y, _n, _t, count) in zip(issues, plan, strict=True):
         for position, name in enumerate(gen.rng.sample(textgen.EDITORS, 3)):
             credits.append(

@@ -29,6 +29,8 @@ def connect():
         models.Editor,
         models.Issue,
         models.IssueCredit,
+        models.IssueHost,
+        models.IssueSection,
         # A workflow move saves its event inside the move's transaction, so the version bump it
         # triggers is the first thing done after the commit: readers get a published issue at once,
         # not after the email and the print edition's set-up (seconds under load).

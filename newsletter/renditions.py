@@ -245,6 +245,8 @@ def _dependencies():
         Issue,
         IssueCredit,
         IssueEvent,
+        IssueHost,
+        IssueSection,
         Outlet,
         Publication,
         PublicationHost,
@@ -254,6 +256,8 @@ def _dependencies():
     return {
         Issue: lambda row: [row.pk],
         IssueCredit: lambda row: [row.issue_id],
+        IssueHost: lambda row: [row.issue_id],
+        IssueSection: lambda row: [row.issue_id],
         # A workflow move (publish, correction) writes its event in the same transaction: an issue
         # imported in bulk gets its rendition when it goes out.
         IssueEvent: lambda row: [row.issue_id],

@@ -4,7 +4,7 @@ EDITOR = "编辑"
 REVIEWER = "审核"
 CHIEF = "主编"
 
-_CONTENT = ["article", "source", "figure", "issuecredit", "articlerevision"]
+_CONTENT = ["article", "source", "figure", "issuecredit", "issuehost", "articlerevision"]
 _VIEW_ALL = [
     ("newsletter", m)
     for m in [
@@ -13,6 +13,8 @@ _VIEW_ALL = [
         "editor",
         "issue",
         "issuecredit",
+        "issuehost",
+        "issuesection",
         "article",
         "source",
         "outlet",

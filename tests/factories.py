@@ -8,7 +8,18 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from newsletter.models import Article, Editor, Figure, Issue, IssueCredit, Outlet, Publication, PublicationHost, Source
+from newsletter.models import (
+    Article,
+    Editor,
+    Figure,
+    Issue,
+    IssueCredit,
+    IssueHost,
+    Outlet,
+    Publication,
+    PublicationHost,
+    Source,
+)
 from regions.models import Region
 
 _counter = itertools.count(1)
@@ -50,9 +61,14 @@ def issue(
     published_at=None,
     issue_date=None,
     credits=True,
+    hosts=None,
     **fields,
 ):
+    """An issue with its own masthead: ``hosts``, phone and fax default to its publication's (as
+    ``Issue.objects.propose_next`` proposes them for a publication's first issue)."""
     pub = pub or publication()
+    fields.setdefault("phone", pub.phone)
+    fields.setdefault("fax", pub.fax)
     n = next(_counter)
     number = number or n
     total_number = total_number or 1000 + n
@@ -68,6 +84,8 @@ def issue(
         published_at=published_at,
         **fields,
     )
+    for position, name in enumerate(pub.host_names() if hosts is None else hosts):
+        IssueHost.objects.create(issue=obj, name=name, position=position)
     if credits:
         for role, names in (
             (IssueCredit.Role.EDITOR, ["甲编辑", "乙编辑"]),

@@ -56,6 +56,8 @@ def test_admin_shows_a_clear_message_for_a_duplicate_issue_number(client, superu
         "total_number": 500,
         "issue_date": "2024-12-19",
         "theme": "",
+        "hosts-TOTAL_FORMS": 0,
+        "hosts-INITIAL_FORMS": 0,
         "credits-TOTAL_FORMS": 0,
         "credits-INITIAL_FORMS": 0,
         "articles-TOTAL_FORMS": 0,

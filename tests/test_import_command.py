@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from newsletter.models import Issue
+from newsletter.models import Issue, Publication
 from tests import factories
 from tests.importing_helpers import snapshot
 
@@ -45,8 +45,11 @@ def test_folder_imports_text_files_in_name_order_with_progress_and_summary(db, f
         "✓ issue_2025_12.md",
     ]
     assert lines[-1] == "共 3 个文件：导入 3，跳过（试运行）0，失败 0。"
-    # The test publication's phone differs from the printed masthead: reported, settings kept.
-    assert "    注意：本期电话“022-12345678”与刊物设置“022-11112222”不同，刊物设置未改动。" in lines
+    # The masthead is the issue's: the printed phone is stored on the issue, the publication's is
+    # only the default for new issues, left as it was and not compared.
+    assert not any("与刊物设置" in line for line in lines)
+    assert Issue.objects.filter(phone="022-12345678").exists()
+    assert Publication.objects.get().phone == "022-11112222"
     assert "3/3" in err and "[" in err
     assert Issue.objects.filter(status=Issue.Status.DRAFT).count() == 3
 

@@ -59,6 +59,8 @@ def issue_form_data(issue, **overrides):
         "issue_date": issue.issue_date.isoformat(),
         "theme": issue.theme,
         "seen_version": issue.version,
+        "hosts-TOTAL_FORMS": 0,
+        "hosts-INITIAL_FORMS": 0,
         "credits-TOTAL_FORMS": 0,
         "credits-INITIAL_FORMS": 0,
         "articles-TOTAL_FORMS": 0,

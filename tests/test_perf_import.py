@@ -153,9 +153,10 @@ def sections_issue(sections):
     return "\n\n".join(header + ["\n".join(toc), "编辑  \n甲乙"] + body) + "\n"
 
 
-def test_figures_are_numbered_in_print_order_when_the_file_puts_sections_in_another_order(tmp_path):
+def test_figures_are_numbered_in_the_files_section_order_when_it_differs_from_the_site_wide_order(tmp_path):
     publication = factories.publication()
-    # 上海 prints before 区域 and both already have articles, so the file cannot reorder them.
+    # 上海 comes before 区域 site-wide and both already have articles: the file's order is the
+    # issue's, reported as such, and the site-wide order is left alone.
     Region.objects.filter(name="上海").update(order=5)
     for name in ("上海", "区域"):
         factories.article(factories.issue(pub=publication), section=Region.objects.get(name=name))
@@ -163,10 +164,10 @@ def test_figures_are_numbered_in_print_order_when_the_file_puts_sections_in_anot
     (tmp_path / "b.txt").write_text(sections_issue(["区域", "上海"]), encoding="utf-8")
     out = io.StringIO()
     call_command("import_issue", str(tmp_path), stdout=out, stderr=io.StringIO())
-    assert "栏目【上海】在本期的位置与已有栏目排序不一致" in out.getvalue()
+    assert "本期栏目顺序（【区域】、【上海】）与网站的栏目排序（【上海】、【区域】）不同" in out.getvalue()
     issue = Issue.objects.get(publication=publication, total_number=1)
     numbers = {a.section.name: [f.number for f in a.figures.all()] for a in issue.articles.all()}
-    assert numbers == {"上海": [1], "区域": [2]}
+    assert numbers == {"区域": [1], "上海": [2]}
     for article in issue.articles.all():
         assert article.body_html == article.render_body(), article.title
         assert f"图 {numbers[article.section.name][0]} {article.section.name}项目分布示意" in article.body_html

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .. import locking, revisions
-from ..models import Article, Issue, IssueCredit
+from ..models import Article, Issue, IssueCredit, IssueHost
 from ..signals import public_content_changed
 from . import board as board_admin
 from . import workflow as workflow_admin
@@ -70,6 +70,14 @@ class IssueCreditInline(admin.TabularInline):
     autocomplete_fields = ["editor"]
 
 
+class IssueHostInline(admin.TabularInline):
+    """This issue's 主办 (the masthead is the issue's: proposed from the previous issue)."""
+
+    model = IssueHost
+    extra = 0
+    fields = ["name", "position"]
+
+
 class ArticleInline(admin.TabularInline):
     model = Article
     form = ArticleRowForm
@@ -100,10 +108,11 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
     list_filter = ["status", "publication", "year"]
     search_fields = ["theme", "=year", "=number", "=total_number"]
     date_hierarchy = "issue_date"
-    inlines = [IssueCreditInline, ArticleInline]
+    inlines = [IssueHostInline, IssueCreditInline, ArticleInline]
     readonly_fields = ["status", "published_at", "corrected_at", "submitted_by_name", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["publication", ("year", "number", "total_number"), "issue_date", "theme", "seen_version"]}),
+        ("刊头与编者按", {"fields": [("phone", "fax"), "editor_note"]}),
         ("发布", {"fields": ["status", "submitted_by_name", "published_at", "corrected_at"]}),
         ("记录", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -153,7 +162,7 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         publication, proposal = self._proposal(request)
         if publication is not None:
             initial.setdefault("publication", publication.pk)
-            for field in ("year", "number", "total_number", "issue_date"):
+            for field in ("year", "number", "total_number", "issue_date", "phone", "fax"):
                 initial.setdefault(field, proposal[field])
         return initial
 
@@ -166,6 +175,11 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
                 {"role": role, "editor": editor_id, "position": index}
                 for index, (role, editor_id) in enumerate(proposal.get("credits", []))
             ]
+        if isinstance(inline, IssueHostInline) and (obj is None or obj.pk is None) and request.method == "GET":
+            _, proposal = self._proposal(request)
+            kwargs["initial"] = [
+                {"name": name, "position": index} for index, name in enumerate(proposal.get("hosts", []))
+            ]
         return kwargs
 
     def get_inline_instances(self, request, obj=None):
@@ -175,6 +189,8 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
             for inline in instances:
                 if isinstance(inline, IssueCreditInline):
                     inline.extra = len(proposal.get("credits", []))
+                elif isinstance(inline, IssueHostInline):
+                    inline.extra = len(proposal.get("hosts", []))
         return instances
 
     # --- workflow, previews, conflict-safe saving ---------------------------------------------

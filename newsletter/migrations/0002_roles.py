@@ -15,8 +15,10 @@ def create_groups(apps, schema_editor):
     for name in (roles.EDITOR, roles.REVIEWER, roles.CHIEF):
         group, _ = Group.objects.get_or_create(name=name)
         for app_label, codename in roles.permissions_for(name):
-            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            group.permissions.add(permission)
+            # Models added by later migrations get their permissions there (0016_roles_issue_masthead).
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                group.permissions.add(permission)
 
 
 def remove_groups(apps, schema_editor):

@@ -17,6 +17,7 @@ from newsletter.models import (
     Issue,
     IssueCredit,
     IssueEvent,
+    IssueHost,
     Outlet,
     Publication,
     PublicationHost,
@@ -135,9 +136,13 @@ class Command(BaseCommand):
             issue_date=issue_date,
             status=status,
             published_at=published_at,
+            phone=publication.phone,
+            fax=publication.fax,
         )
         issue.full_clean()
         issue.save()
+        for position, name in enumerate(publication.host_names()):
+            IssueHost.objects.create(issue=issue, name=name, position=position)
         for role, names in (
             (IssueCredit.Role.EDITOR, content.EDITORS),
             (IssueCredit.Role.COORDINATOR, content.COORDINATORS),
