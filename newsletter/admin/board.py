@@ -1,10 +1,12 @@
-"""The issue board in the admin: its context on the issue page, and moving an article within its section
-or to another one (drag and drop or the keyboard in ``static/newsletter/board.js``), saved at once.
+"""The issue board in the admin: its context on the issue page, moving an article within its section
+or to another one (drag and drop or the keyboard in ``static/newsletter/board.js``), and moving a
+section up or down in the issue's own section order (``models.sections``), each saved at once.
 
 A move is one atomic write: the issue row locked and its state checked again (the frozen-issue
 guard), every article of the two sections checked against the version the page last saw (the same
 optimistic locks as the article page and the issue page's table), positions renumbered in both
-sections and each written article's version bumped. Any refusal writes nothing.
+sections and each written article's version bumped. A section move is checked against the section
+order the page last saw. Any refusal writes nothing.
 """
 
 import json
@@ -18,11 +20,14 @@ from django.urls import reverse
 from regions.models import Region
 
 from .. import board, derived, locking, revisions
-from ..models import Article, Issue
+from ..models import Article, Issue, sections
 from .guards import EditRefused, edit_refusal, lock_issues_for_edit
 
 CONFLICT_MESSAGE = (
     "其他人在您打开本页之后修改了这些栏目中的文章，您的移动未保存。看板已按最新内容重新载入，请再试一次。"
+)
+SECTION_CONFLICT_MESSAGE = (
+    "其他人在您打开本页之后调整了本期的栏目，您的调整未保存。看板已按最新内容重新载入，请再试一次。"
 )
 
 
@@ -43,6 +48,7 @@ def board_context(request, issue):
         "board": data,
         "board_may_move": may_move,
         "board_move_url": reverse("admin:newsletter_issue_board_move", args=[issue.pk]),
+        "board_section_url": reverse("admin:newsletter_issue_board_section", args=[issue.pk]),
         "board_state": state_of(data),
     }
 
@@ -50,6 +56,7 @@ def board_context(request, issue):
 def state_of(data):
     """Positions and versions of the board's articles, as the page keeps them (json_script)."""
     return {
+        "order": [section.id for section in data.sections if section.id is not None],
         "sections": [
             {
                 "id": section.id,
@@ -57,7 +64,7 @@ def state_of(data):
                 "articles": [{"id": c.id, "position": c.position, "version": c.version} for c in section.cards],
             }
             for section in data.sections
-        ]
+        ],
     }
 
 
@@ -141,3 +148,64 @@ def move_view(model_admin, request, object_id):
         return JsonResponse({"error": CONFLICT_MESSAGE, "conflict": True}, status=409)
     data = board.board_for(Issue.objects.with_contents().get(pk=issue.pk), choices=[])
     return JsonResponse({"message": "已保存新的顺序。", **state_of(data)})
+
+
+class SectionConflict(Exception):
+    """The issue's section order is no longer the one the page saw."""
+
+
+def _parse_section(request):
+    try:
+        payload = json.loads(request.body.decode("utf-8"))
+        section_id = int(payload["section"])
+        direction = payload["direction"]
+        seen = [int(pk) for pk in payload["order"]]
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        raise MoveRefused("请求的格式不正确：需要栏目、方向和页面看到的栏目顺序。") from None
+    if direction not in ("up", "down"):
+        raise MoveRefused("方向只能是上移或下移。")
+    return section_id, direction, seen
+
+
+def move_section(issue, user, section_id, direction, seen):
+    """Move section ``section_id`` one place up or down in ``issue``'s section order.
+
+    ``seen`` is the order of the issue's sections as the page showed them. Raises ``MoveRefused``,
+    ``EditRefused`` or ``SectionConflict``; writes nothing then. Figures are renumbered by the owner.
+    """
+    with transaction.atomic(), derived.deferred():
+        lock_issues_for_edit([issue.pk], user)
+        sections.complete([issue.pk])  # every section in use has its row before the order is rewritten
+        current = sections.used_in_order(issue.pk)
+        if current != seen:
+            raise SectionConflict
+        if section_id not in current:
+            raise MoveRefused("本期没有这个栏目。", status=404)
+        index = current.index(section_id)
+        target = index - 1 if direction == "up" else index + 1
+        if not 0 <= target < len(current):
+            raise MoveRefused("已经是本期的第一个栏目。" if direction == "up" else "已经是本期的最后一个栏目。")
+        current[index], current[target] = current[target], current[index]
+        sections.reorder(issue.pk, current)
+
+
+def section_view(model_admin, request, object_id):
+    """``POST /admin/newsletter/issue/<id>/board/section/`` (JSON) → the board's new state, or an error."""
+    if request.method != "POST":
+        return JsonResponse({"error": "请使用 POST 提交调整。"}, status=405)
+    issue = get_object_or_404(Issue, pk=object_id)
+    if not request.user.has_perm("newsletter.change_issue"):
+        raise PermissionDenied
+    refusal = edit_refusal(issue, request.user)
+    if refusal:
+        return JsonResponse({"error": refusal}, status=403)
+    try:
+        move_section(issue, request.user, *_parse_section(request))
+    except MoveRefused as refused:
+        return JsonResponse({"error": refused.message}, status=refused.status)
+    except EditRefused as refused:
+        return JsonResponse({"error": refused.refusal}, status=403)
+    except SectionConflict:
+        return JsonResponse({"error": SECTION_CONFLICT_MESSAGE, "conflict": True}, status=409)
+    data = board.board_for(Issue.objects.with_contents().get(pk=issue.pk), choices=[])
+    return JsonResponse({"message": "已保存新的栏目顺序。", **state_of(data)})

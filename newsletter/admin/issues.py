@@ -202,6 +202,9 @@ class IssueAdmin(EditorialGuardsMixin, admin.ModelAdmin):
         return [
             path("<int:object_id>/board/move/", wrap(board_admin.move_view), name="newsletter_issue_board_move"),
             path(
+                "<int:object_id>/board/section/", wrap(board_admin.section_view), name="newsletter_issue_board_section"
+            ),
+            path(
                 "<int:object_id>/workflow/<str:action>/",
                 wrap(workflow_admin.transition_view),
                 name="newsletter_issue_transition",

@@ -117,3 +117,34 @@ def complete(issue_ids):
     IssueSection.objects.bulk_update(moved, ["position"])
     IssueSection.objects.bulk_create(new)
     return touched
+
+
+def used_in_order(issue_id):
+    """The ids of the sections this issue's articles use, in the issue's print order."""
+    from .article import Article
+
+    ranked = (
+        Article.objects.filter(issue_id=issue_id, section__isnull=False)
+        .annotate(rank=section_rank())
+        .order_by("rank", "section_id")
+        .values_list("section_id", flat=True)
+    )
+    return list(dict.fromkeys(ranked))
+
+
+def reorder(issue_id, region_ids):
+    """Make ``region_ids`` the first sections of the issue's order, in that order; its other rows
+    keep their relative order after them. Each changed row is saved on its own (a handful per
+    issue): its signals renumber the figures (``newsletter.derived``), re-render the issue's page
+    and refresh the page cache. Returns whether anything changed."""
+    rows = {row.region_id: row for row in IssueSection.objects.filter(issue_id=issue_id).order_by("position", "pk")}
+    wanted = list(dict.fromkeys(region_ids))
+    order = [rows.get(pk) or IssueSection(issue_id=issue_id, region_id=pk) for pk in wanted]
+    order += [row for pk, row in rows.items() if pk not in set(wanted)]
+    changed = False
+    for position, row in enumerate(order, start=1):
+        if row.pk is None or row.position != position:
+            row.position = position
+            row.save()
+            changed = True
+    return changed

@@ -1,5 +1,7 @@
 /* The issue board (templates/admin/newsletter/issue/_board.html): move an article within its section
-   or to another one by drag and drop, or with the keyboard (上移 / 下移 buttons, 移到栏目 select).
+   or to another one by drag and drop, or with the keyboard (上移 / 下移 buttons, 移到栏目 select);
+   move a section up or down in this issue's section order (上移栏目 / 下移栏目, POSTed to the
+   board's section URL with the section order the page shows).
    Each move is saved at once by POSTing JSON to the board's move URL with the versions the page last
    saw; the server answers with the new positions and versions, or 409 when someone else changed
    these sections meanwhile (the page is then reloaded to show their changes). Without script the
@@ -52,10 +54,23 @@
       const title = document.createElement("h3");
       title.className = "board-section-title";
       title.textContent = "【" + name + "】";
+      const keys = document.createElement("div");
+      keys.className = "board-section-keys";
+      [["up", "上移栏目"], ["down", "下移栏目"]].forEach(function (pair) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "button board-section-" + pair[0];
+        button.dataset.moveSection = pair[0];
+        button.textContent = pair[1];
+        button.setAttribute("aria-label", pair[1] + "【" + name + "】");
+        keys.append(button);
+      });
       list = document.createElement("ol");
       list.className = "board-list";
       list.dataset.sectionId = sectionId;
-      section.append(title, list);
+      section.append(title);
+      if (sectionId) section.append(keys);
+      section.append(list);
       board.querySelector(".board-sections").append(section);
       bindList(list);
       return list;
@@ -144,6 +159,67 @@
       if (control && !control.disabled) control.focus();
       else card.querySelector(".board-card-title").focus();
     }
+
+    function sectionOrder() {
+      return Array.from(board.querySelectorAll(".board-section"))
+        .map(function (section) { return section.dataset.sectionId; })
+        .filter(function (id) { return id; })
+        .map(Number);
+    }
+
+    function moveSection(section, direction) {
+      if (busy) return Promise.resolve(false);
+      busy = true;
+      say("正在保存……");
+      const name = section.getAttribute("aria-label");
+      const body = JSON.stringify({ section: Number(section.dataset.sectionId), direction: direction, order: sectionOrder() });
+      return fetch(board.dataset.sectionUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest" },
+        body: body,
+      })
+        .then(function (response) {
+          return response.json().then(
+            function (data) { return { response: response, data: data }; },
+            function () { return { response: response, data: { error: "保存失败（服务器返回 " + response.status + "），请刷新页面后再试。" } }; }
+          );
+        })
+        .then(function (result) {
+          busy = false;
+          if (result.response.ok) {
+            apply(result.data);
+            const place = sectionOrder().indexOf(Number(section.dataset.sectionId)) + 1;
+            say(result.data.message + name + "现在是本期第 " + place + " 个栏目。");
+            return true;
+          }
+          say(result.data.error || "保存失败，请刷新页面后再试。", true);
+          if (result.response.status === 409) {
+            board.classList.add("board-conflict");
+            window.setTimeout(function () { window.location.reload(); }, 2500);
+          }
+          return false;
+        })
+        .catch(function () {
+          busy = false;
+          say("网络错误，调整未保存。请检查网络后再试。", true);
+          return false;
+        });
+    }
+
+    board.addEventListener("click", function (event) {
+      const sectionButton = event.target.closest("button[data-move-section]");
+      if (!sectionButton) return;
+      const section = sectionButton.closest(".board-section");
+      const order = sectionOrder();
+      const index = order.indexOf(Number(section.dataset.sectionId));
+      const direction = sectionButton.dataset.moveSection;
+      if ((direction === "up" && index <= 0) || (direction === "down" && index === order.length - 1)) {
+        say(direction === "up" ? "已经是本期的第一个栏目。" : "已经是本期的最后一个栏目。");
+        return;
+      }
+      moveSection(section, direction).then(function () { sectionButton.focus(); });
+    });
 
     board.addEventListener("click", function (event) {
       const button = event.target.closest("button[data-move]");
