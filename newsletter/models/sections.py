@@ -74,8 +74,8 @@ def print_key(article, rank):
 
 def complete(issue_ids):
     """Give each section the articles of these issues use a row of its issue, at the place the
-    site-wide order gives it among the issue's rows (before the first listed section with a larger
-    ``Region.order``). Rows of sections no longer used stay: they order nothing.
+    site-wide order gives it among the issue's rows (after the last listed section that comes
+    before it site-wide, else first). Rows of sections no longer used stay: they order nothing.
 
     The one writer of membership, called by ``newsletter.derived`` whenever an article is placed in
     or moved to a section (the importer writes a new issue's rows itself, in the file's order).
@@ -106,8 +106,8 @@ def complete(issue_ids):
         added = sorted((regions[r] for i, r in missing if i == issue_id), key=lambda r: (r.order, r.name, r.pk))
         for region in added:
             row = IssueSection(issue_id=issue_id, region=region)
-            at = next((i for i, other in enumerate(order) if other.region.order > region.order), len(order))
-            order.insert(at, row)
+            before = [i for i, other in enumerate(order) if other.region.order <= region.order]
+            order.insert(before[-1] + 1 if before else 0, row)
             new.append(row)
         for position, row in enumerate(order, start=1):
             if row.position != position:
