@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from ..text_input import CleanTextModel
 from .publication import Editor, Publication
@@ -262,10 +263,11 @@ class Issue(CleanTextModel, models.Model):
 
     @property
     def editor_note_html(self):
-        """The 编者按 as the page, the print edition, WeChat and the feeds show it."""
+        """The 编者按 as the page, the print edition, WeChat and the feeds show it: sanitised HTML
+        (``rendering.render_note`` shows any HTML typed into the note as text)."""
         from ..rendering import render_note
 
-        return render_note(self.editor_note) if self.editor_note.strip() else ""
+        return mark_safe(render_note(self.editor_note)) if self.editor_note.strip() else ""  # noqa: S308
 
     def host_names(self):
         return [host.name for host in self.hosts.all()]
