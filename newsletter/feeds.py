@@ -120,7 +120,13 @@ class PublicFeed(Feed):
         return response
 
     def get_object(self, request, *args, **kwargs):
-        return FeedScope(publication=Publication.objects.prefetch_related("hosts").first())
+        # The feed's author is the masthead of the newest public issue (the issue owns its masthead);
+        # the publication's hosts before any issue is public.
+        newest = Issue.objects.published().newest_first().prefetch_related("hosts")[:1]
+        publications = Publication.objects.prefetch_related(
+            "hosts", Prefetch("issues", queryset=newest, to_attr="newest_public")
+        )
+        return FeedScope(publication=publications.first())
 
     def scope_label(self, scope):
         raise NotImplementedError
@@ -139,7 +145,9 @@ class PublicFeed(Feed):
     def author_name(self, scope):
         if scope.publication is None:
             return SITE_NAME
-        return "、".join(scope.publication.host_names()) or scope.publication.name
+        newest = getattr(scope.publication, "newest_public", [])
+        hosts = newest[0].host_names() if newest else scope.publication.host_names()
+        return "、".join(hosts) or scope.publication.name
 
     def feed_url(self, scope):
         return reverse(f"feeds:{self.url_name}", kwargs=scope.url_kwargs)

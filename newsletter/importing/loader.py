@@ -229,9 +229,10 @@ class PreparedArticle:
 
 def prepare(data):
     """Each article's slug and stored texts, computed without the database, so that it can be done
-    while the previous file is written. It assumes figures numbered in file order (the print order
-    when the sections' regions are in order) and outlets named as ``normalize_outlet_name()`` names
-    them; ``_load`` checks both and computes again what was made from other values."""
+    while the previous file is written. It assumes figures numbered in file order (the issue's print
+    order, unless the file repeats a section further on) and outlets named as
+    ``normalize_outlet_name()`` names them; ``_load`` checks both and computes again what was made
+    from other values."""
     prepared, number = [], 0
     for section in data.sections:
         for item in section.articles:
@@ -366,16 +367,15 @@ class _Regions:
         return region
 
     def tag(self, name):
-        return self.by_name.get(name) or self._create(name, 100)
+        return self.by_name.get(name) or self._create(name, self._after_existing())
+
+    def _after_existing(self):
+        return max((r.order for r in self.by_name.values()), default=0) + 10
 
     def section(self, name):
         """The section's region; a new one gets the site-wide order after the existing ones. Nothing
         is reordered: the issue's own order is its ``IssueSection`` rows."""
-        region = self.by_name.get(name)
-        if region is not None:
-            return region
-        top = max((r.order for r in self.by_name.values()), default=0)
-        return self._create(name, top + 10)
+        return self.by_name.get(name) or self._create(name, self._after_existing())
 
     def order_notices(self, sections):
         """``SECTION_ORDER`` when the file prints regions that already exist in another order than
