@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="article",
             options={
-                "ordering": ["issue", "section", "position", "pk"],
+                "ordering": ["issue", "section_id", "position", "pk"],
                 "verbose_name": "文章",
                 "verbose_name_plural": "文章",
             },
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "期刊栏目顺序",
                 "verbose_name_plural": "期刊栏目顺序",
-                "ordering": ["issue", "position", "pk"],
+                "ordering": ["position", "pk"],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("issue", "region"),

@@ -155,7 +155,7 @@ class Article(CleanTextModel, models.Model):
         verbose_name_plural = "文章"
         # Grouped by issue and section (the print order within an issue is ``in_print_order()``:
         # the issue's own section order, which a plain field ordering cannot express).
-        ordering = ["issue", "section", "position", "pk"]
+        ordering = ["issue", "section_id", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["issue", "slug"],

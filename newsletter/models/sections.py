@@ -31,7 +31,7 @@ class IssueSection(models.Model):
     class Meta:
         verbose_name = "期刊栏目顺序"
         verbose_name_plural = "期刊栏目顺序"
-        ordering = ["issue", "position", "pk"]
+        ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["issue", "region"],
@@ -49,12 +49,13 @@ def section_rank(prefix=""):
     the article through a relation, e.g. ``"article__"`` from a figure)."""
     listed = IssueSection.objects.filter(
         issue_id=OuterRef(f"{prefix}issue_id"), region_id=OuterRef(f"{prefix}section_id")
-    ).values("position")[:1]
+    ).order_by()[:1]
+    big = BigIntegerField()
     return Coalesce(
-        Cast(Subquery(listed), BigIntegerField()),
-        Cast(F(f"{prefix}section__order"), BigIntegerField()) + Value(UNLISTED),
-        Value(NO_SECTION),
-        output_field=BigIntegerField(),
+        Cast(Subquery(listed.values("position")), big),
+        Cast(F(f"{prefix}section__order"), big) + Value(UNLISTED, output_field=big),
+        Value(NO_SECTION, output_field=big),
+        output_field=big,
     )
 
 
