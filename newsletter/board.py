@@ -94,14 +94,12 @@ def card_for(article):
 
 
 def section_choices(issue_sections=()):
-    """The sections an article can be moved to: every region used as a section so far and those of
-    this issue, in print order (one query)."""
+    """The sections an article can be moved to: this issue's, in its own order, then every other
+    region used as a section so far, in the site-wide order (one query)."""
     used = Region.objects.filter(section_articles__isnull=False).distinct().ordered()
-    regions = {region.pk: region for region in used}
-    for region in issue_sections:
-        if region is not None:
-            regions.setdefault(region.pk, region)
-    return [(region.pk, region.name) for region in sorted(regions.values(), key=lambda r: (r.order, r.name))]
+    regions = {region.pk: region for region in issue_sections if region is not None}
+    others = sorted((r for r in used if r.pk not in regions), key=lambda r: (r.order, r.name))
+    return [(region.pk, region.name) for region in [*regions.values(), *others]]
 
 
 def board_for(issue, choices=None):
