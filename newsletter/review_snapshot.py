@@ -52,6 +52,11 @@ def take(issue):
             "issue_date": issue.issue_date.isoformat() if issue.issue_date else "",
         },
         "theme": issue.theme,
+        # The issue's own masthead and note (snapshots taken before they existed lack these keys).
+        "hosts": "、".join(issue.hosts.values_list("name", flat=True)),
+        "phone": issue.phone,
+        "fax": issue.fax,
+        "editor_note": issue.editor_note,
         "credits": [
             {"role": credit.role, "role_label": credit.get_role_display(), "name": credit.editor.name}
             for credit in credits

@@ -128,6 +128,9 @@ def _moved_ids(old_articles, new_articles, common):
     return moved
 
 
+MASTHEAD_FIELDS = [("hosts", "主办单位"), ("phone", "电话"), ("fax", "传真"), ("editor_note", "编者按")]
+
+
 def _credit_lines(snapshot):
     return [f"{c['role_label']}：{c['name']}" for c in snapshot.get("credits", [])]
 
@@ -141,6 +144,11 @@ def compare(old, new):
             summary.issue_fields.append((label, old_numbering.get(key, ""), new_numbering.get(key, "")))
     if old.get("theme", "") != new.get("theme", ""):
         summary.issue_fields.append(("本期主题", old.get("theme", ""), new.get("theme", "")))
+
+    for key, label in MASTHEAD_FIELDS:
+        # Compared only when both snapshots have it: older ones were taken before the issue had its own.
+        if key in old and key in new and old[key] != new[key]:
+            summary.issue_fields.append((label, old[key], new[key]))
 
     old_credits, new_credits = _credit_lines(old), _credit_lines(new)
     if old_credits != new_credits:

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from newsletter import review_snapshot, review_summary
 from newsletter.importing.exporter import export_json, export_markdown, load_for_export
 from newsletter.importing.loader import load_issue
 from newsletter.importing.parser import parse_text
@@ -216,3 +217,18 @@ def test_hosts_are_unique_per_issue_with_a_chinese_message(db):
     issue = factories.issue(hosts=["同一主办"])
     with pytest.raises(ValidationError, match="同一期中同一主办单位只能列一次"):
         IssueHost(issue=issue, name="同一主办", position=2).validate_constraints()
+
+
+def test_a_resubmission_lists_the_masthead_and_note_changes_and_older_snapshots_show_none(db):
+    issue = factories.issue(status=Issue.Status.DRAFT, hosts=["原主办"], phone="010-1")
+    factories.article(issue=issue, section="上海")
+    before = review_snapshot.take(issue)
+    IssueHost.objects.filter(issue=issue).update(name="新主办")
+    Issue.objects.filter(pk=issue.pk).update(phone="010-2", editor_note="编者按\n\n新写的一段。")
+    after = review_snapshot.take(Issue.objects.get(pk=issue.pk))
+    fields = review_summary.compare(before, after).issue_fields
+    assert ("主办单位", "原主办", "新主办") in fields
+    assert ("电话", "010-1", "010-2") in fields
+    assert ("编者按", "", "编者按\n\n新写的一段。") in fields
+    older = {key: value for key, value in before.items() if key not in ("hosts", "phone", "fax", "editor_note")}
+    assert review_summary.compare(older, after).issue_fields == []
