@@ -202,8 +202,9 @@ def two_section_issue(status=Issue.Status.DRAFT):
     return issue
 
 
-def test_the_board_moves_a_section_down_and_renumbers_the_figures(client, editor_user):
+def test_the_board_moves_a_section_down_and_renumbers_the_figures_of_that_issue_only(client, editor_user):
     issue = two_section_issue()
+    other = two_section_issue()
     client.force_login(editor_user)
     shanghai, guangdong = (Region.objects.get(name=n).pk for n in ("上海", "广东"))
     response = board_post(client, issue, {"section": shanghai, "direction": "down", "order": [shanghai, guangdong]})
@@ -211,6 +212,8 @@ def test_the_board_moves_a_section_down_and_renumbers_the_figures(client, editor
     assert response.json()["order"] == [guangdong, shanghai]
     assert printed_order(issue) == ["广东", "上海"]
     assert figure_numbers(issue) == {"广东": 1, "上海": 2}
+    assert printed_order(other) == ["上海", "广东"]
+    assert figure_numbers(other) == {"上海": 1, "广东": 2}
 
 
 def test_a_section_move_against_an_order_the_page_no_longer_shows_is_refused_with_409(client, editor_user):
