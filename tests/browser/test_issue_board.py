@@ -139,3 +139,25 @@ def test_the_board_fits_a_narrow_screen(login):
     board.screenshot(path=str(ARTIFACTS / "issue-board-375.png"))
     width = editor.evaluate("document.querySelector('#issue-board').scrollWidth")
     assert width <= editor.evaluate("document.querySelector('#issue-board').clientWidth") + 1
+
+
+def test_a_section_is_moved_down_and_up_in_this_issue_only_by_keyboard_without_a_reload(login):
+    issue, east, city = board_issue()
+    other, *_ = board_issue()
+    editor = login("editor")
+    editor.goto(f"/admin/newsletter/issue/{issue.pk}/change/")
+    loads = []
+    editor.on("load", lambda page: loads.append(page.url))
+    editor.get_by_role("button", name="下移栏目【区域】").focus()
+    editor.keyboard.press("Enter")
+    expect(editor.locator(".board-status")).to_contain_text("已保存新的栏目顺序")
+    expect(editor.locator(".board-section-title")).to_have_text(["【上海】", "【区域】"])
+    expect(editor.get_by_role("button", name="下移栏目【区域】")).to_be_focused()
+    assert list(stored_order(issue)) == ["上海", "区域"]
+    assert list(stored_order(other)) == ["区域", "上海"]  # another issue keeps its own order
+    editor.get_by_role("button", name="下移栏目【区域】").click()
+    expect(editor.locator(".board-status")).to_contain_text("已经是本期的最后一个栏目")
+    editor.get_by_role("button", name="上移栏目【区域】").click()
+    expect(editor.locator(".board-section-title")).to_have_text(["【区域】", "【上海】"])
+    assert list(stored_order(issue)) == ["区域", "上海"]
+    assert loads == []
