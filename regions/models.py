@@ -19,7 +19,12 @@ class Region(CleanTextModel, TagBase):
     places it mentions (a 区域 piece can be tagged 湖北 and 北京).
     """
 
-    order = models.PositiveIntegerField("排序", default=100, help_text="栏目在目录和期刊中的先后，数字小的在前。")
+    # The default only: each issue prints its sections in its own order (newsletter.models.sections).
+    order = models.PositiveIntegerField(
+        "排序",
+        default=100,
+        help_text="新一期的栏目和地区列表的默认先后，数字小的在前。已有各期按各自目录的顺序排列，不受此处影响。",
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name="上级地区",
