@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -28,7 +28,7 @@ from django.views.generic import TemplateView
 
 from . import rendering
 from .feed_generators import EMPTY_FEED_DATE, AtomFeed, RssFeed
-from .models import Article, ArticleTopic, Issue, IssueCredit, Publication, Source, Topic
+from .models import Article, ArticleTopic, Issue, IssueCredit, IssueHost, Publication, Source, Topic
 from .models.sections import section_rank
 from .views.search import region_choices
 
@@ -120,13 +120,7 @@ class PublicFeed(Feed):
         return response
 
     def get_object(self, request, *args, **kwargs):
-        # The feed's author is the masthead of the newest public issue (the issue owns its masthead);
-        # the publication's hosts before any issue is public.
-        newest = Issue.objects.published().newest_first().prefetch_related("hosts")[:1]
-        publications = Publication.objects.prefetch_related(
-            "hosts", Prefetch("issues", queryset=newest, to_attr="newest_public")
-        )
-        return FeedScope(publication=publications.first())
+        return FeedScope(publication=Publication.objects.first())
 
     def scope_label(self, scope):
         raise NotImplementedError
@@ -145,9 +139,13 @@ class PublicFeed(Feed):
     def author_name(self, scope):
         if scope.publication is None:
             return SITE_NAME
-        newest = getattr(scope.publication, "newest_public", [])
-        hosts = newest[0].host_names() if newest else scope.publication.host_names()
-        return "、".join(hosts) or scope.publication.name
+        # The hosts on the newest public issue's masthead (the issue owns it; one query), else the
+        # publication's (before any issue is public).
+        newest = Issue.objects.published().filter(publication=scope.publication).newest_first().values("pk")[:1]
+        hosts = (
+            IssueHost.objects.filter(issue=Subquery(newest)).order_by("position", "pk").values_list("name", flat=True)
+        )
+        return "、".join(list(hosts) or scope.publication.host_names()) or scope.publication.name
 
     def feed_url(self, scope):
         return reverse(f"feeds:{self.url_name}", kwargs=scope.url_kwargs)

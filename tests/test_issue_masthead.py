@@ -232,3 +232,12 @@ def test_a_resubmission_lists_the_masthead_and_note_changes_and_older_snapshots_
     assert ("编者按", "", "编者按\n\n新写的一段。") in fields
     older = {key: value for key, value in before.items() if key not in ("hosts", "phone", "fax", "editor_note")}
     assert review_summary.compare(older, after).issue_fields == []
+
+
+def test_a_feeds_author_is_the_newest_public_issues_hosts(client, db):
+    publication = factories.publication()
+    factories.issue(pub=publication, year=2024, number=1, total_number=1, hosts=["旧一期主办"])
+    factories.issue(pub=publication, year=2024, number=2, total_number=2, hosts=["新一期主办", "新一期协办"])
+    factories.issue(pub=publication, year=2024, number=3, total_number=3, hosts=["草稿主办"], status=Issue.Status.DRAFT)
+    feed = feedparser.parse(client.get("/feeds/articles/atom/").content).feed
+    assert feed.author_detail.name == "新一期主办、新一期协办"

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsletter import revisions, workflow
-from newsletter.models import Editor, Figure, Issue, IssueRendition, Outlet, PublicationHost, Source
+from newsletter.models import Editor, Figure, Issue, IssueHost, IssueRendition, Outlet, PublicationHost, Source
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -121,9 +121,20 @@ def rename_region(issue):
 
 def change_publication(issue):
     publication = issue.publication
-    publication.phone = "022-99998888"
+    publication.subtitle = "地方改革观察"
     publication.save()
-    return ["022-99998888"], []
+    return ["地方改革观察"], []
+
+
+def change_issue_masthead(issue):
+    # The masthead is the issue's own (a change of the publication's phone no longer shows here).
+    host = IssueHost.objects.filter(issue=issue).order_by("position").first()
+    host.name = "滨海新区研究中心"
+    host.save()
+    fresh = Issue.objects.get(pk=issue.pk)
+    fresh.phone = "022-99998888"
+    fresh.save()
+    return ["滨海新区研究中心", "022-99998888"], []
 
 
 def rename_host(issue):
@@ -180,6 +191,7 @@ CHANGES = [
     change_figure_caption,
     rename_region,
     change_publication,
+    change_issue_masthead,
     rename_host,
     rename_editor,
     remove_credit,
