@@ -41,7 +41,7 @@ class IssueSection(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.issue_id}：【{self.region_id}】第 {self.position} 位"
+        return f"{self.region.label}（第 {self.position} 个栏目）"
 
 
 def section_rank(prefix=""):
