@@ -1,0 +1,262 @@
+"""Body lines → blocks (paragraphs, headings, lists, tables, figures, section markers), page
+furniture dropped and reported, page breaks repaired.
+
+Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests/test_parse_regions.py):
+
+* Furniture is learned from the file itself: the lines of its header before the table of contents
+  (cover lines such as 研究院微信, the issue line, the title and subtitle) and of its footer after the
+  closing title (subtitle, slogan, QR prompt), plus the caller's ``known_lines``. A body line that is
+  one of these (spacing, width, heading marks and dashes aside) is a running header or footer and is
+  dropped; so is a page number (``12``, ``- 12 -``, ``第 12 页``). Nothing else is dropped for how it
+  starts: ``扫码支付已覆盖全市 90% 的商户。`` is text.
+* Every dropped line is reported as ``Notice(DROPPED_TEXT)``: page numbers in one notice per file
+  (text: the numbers, one a line), running headers and footers in one notice per file (text: each
+  distinct line once); each other dropped line in a notice of its own.
+* 【X】 alone on a line (or as a heading or bold line) is a section marker when X is one of the issue's
+  TOC sections; a region lead when X names a place (joined to the paragraph after it, as a lead at a
+  paragraph's start); otherwise a label kept as its own paragraph.
+* A Markdown pipe table stays a table (a header separator row is added when missing); lines of
+  columns aligned by two or more spaces, U+3000 or tabs, at least two lines of the same number of
+  columns, become a pipe table.
+* ``图 N caption`` on its own line is a figure when it reads as a caption: not a sentence (no ，；,
+  no sentence end) and not continued by the next line. ``图 1 显示，…。`` is a paragraph.
+* A plain numbered subhead (``一、…``, ``（一）…``) alone on a short line without sentence punctuation
+  is a subheading.
+* Page breaks are repaired: a paragraph, list item or source line cut by a page break (with furniture
+  or a figure between the halves) is joined again; so is a paragraph whose bracket is still open.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .text import NON_INITIAL, collapse_spaces, continues, for_matching, is_terminated, join_broken
+from .toc import LABEL, label_name
+
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+BOLD_LINE = re.compile(r"^(?:\*\*|__)\s*(.+?)\s*(?:\*\*|__)$")
+FIGURE_LINE = re.compile(r"^图\s*(\d{1,3})(?:\s*[:：.、]\s*|\s+)(\S.*)$")
+LIST_ITEM = re.compile(r"^(?:[-*+]\s|\d{1,3}[.、)）]\s|[（(]\d{1,2}[）)])")
+NUMBERED_SUBHEAD = re.compile(r"^(?:[一二三四五六七八九十百]{1,3}、|[（(][一二三四五六七八九十百]{1,3}[）)])\s*\S")
+PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*\d{1,3})?[-—–\s]*$")
+PIPE_ROW = re.compile(r"^\|.*\|$")
+PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+COLUMN_GAP = re.compile(r"\s{2,}|\t|\u3000+")
+REGION_LEAD = re.compile(r"^【([^【】]{1,30})】")
+MAX_SUBHEAD = 40
+MAX_CAPTION = 100
+
+
+@dataclass
+class Block:
+    kind: str  # heading, bold, section, figure, text, list, table
+    text: str
+    line: int
+    level: int = 0
+    after_break: bool = False  # the line before it was page furniture (a page break)
+
+
+def heading_text(text):
+    match = HEADING.match(text)
+    return match.group(2) if match else text
+
+
+def furniture_key(text):
+    inner = heading_text(text)
+    bold = BOLD_LINE.match(inner)
+    return for_matching(bold.group(1) if bold else inner).strip("-·")
+
+
+def figure_caption(text, following=""):
+    """The caption of a ``图 N …`` line, or None when the line is not a caption (a sentence, or a line
+    the next one continues)."""
+    match = FIGURE_LINE.match(text)
+    if not match or len(text) > MAX_CAPTION or is_terminated(text) or re.search(r"[，；,;]", text):
+        return None
+    if following[:1] in NON_INITIAL:
+        return None
+    return collapse_spaces(match.group(2))
+
+
+def is_numbered_subhead(text):
+    return (
+        bool(NUMBERED_SUBHEAD.match(text))
+        and len(text) <= MAX_SUBHEAD
+        and not is_terminated(text)
+        and not re.search(r"[，。；,;]", text)
+    )
+
+
+def _alone_label(text):
+    """【X】 alone on a line, as a heading or bold line too → X (spacing removed), else None."""
+    inner = heading_text(text).strip()
+    bold = BOLD_LINE.match(inner)
+    inner = (bold.group(1) if bold else inner).strip().strip("*").strip()
+    match = LABEL.match(inner)
+    if match and match.end() == len(inner):
+        return label_name(match.group(1)) or None
+    return None
+
+
+def _table_rows(lines):
+    """Lines → Markdown pipe table lines, or None when they are not a table."""
+    if len(lines) < 2:
+        return None
+    if all(PIPE_ROW.match(line) for line in lines):
+        rows = list(lines)
+        if not PIPE_SEPARATOR.match(rows[1]):
+            cells = len(_pipe_cells(rows[0]))
+            rows.insert(1, "|" + "|".join(" --- " for _ in range(cells)) + "|")
+        return rows
+    split = [[cell.strip() for cell in COLUMN_GAP.split(line) if cell.strip()] for line in lines]
+    widths = {len(cells) for cells in split}
+    if len(widths) != 1 or widths.pop() < 2 or any(len(cell) > 40 for cells in split for cell in cells):
+        return None
+    out = []
+    for index, cells in enumerate(split):
+        out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        if index == 0:
+            out.append("|" + "|".join(" --- " for _ in cells) + "|")
+    return out
+
+
+def _pipe_cells(row):
+    return [cell for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
+
+
+class BodyReader:
+    """Reads body lines into blocks. ``furniture`` is the set of ``furniture_key``s of the file's
+    running lines; ``sections`` the issue's TOC labels; ``is_place(name)`` the gazetteer's answer."""
+
+    def __init__(self, furniture, sections, is_place, notices):
+        self.furniture, self.sections, self.is_place = furniture, sections, is_place
+        self.notices = notices  # the parser's dropped-line log: (kind, line number, text)
+
+    def is_furniture(self, text):
+        if PAGE_NUMBER.match(text):
+            return "page"
+        if furniture_key(text) in self.furniture:
+            return "running"
+        return None
+
+    def blocks(self, lines):
+        blocks, paragraph, lead = _Blocks(), [], []
+
+        def flush():
+            if not paragraph:
+                return
+            texts = [t for _, t in paragraph]
+            first_line = paragraph[0][0]
+            paragraph.clear()
+            table = _table_rows(texts)
+            if table:
+                blocks.append(Block("table", "\n".join(table), first_line))
+                return
+            if LIST_ITEM.match(texts[0]):
+                items = []
+                for text in texts:
+                    if LIST_ITEM.match(text) or not items:
+                        items.append(text)
+                    else:
+                        items[-1] = join_broken(items[-1], text)
+                blocks.append(Block("list", "\n".join(items), first_line))
+                return
+            text = texts[0]
+            for more in texts[1:]:
+                text = join_broken(text, more)
+            if len(texts) == 1 and is_numbered_subhead(text):
+                blocks.append(Block("bold", collapse_spaces(text), first_line))
+                return
+            blocks.append(Block("text", text, first_line))
+
+        def emit(block):
+            flush()
+            if lead:
+                blocks.append(lead.pop())
+            blocks.append(block)
+
+        for position, (number, text, _) in enumerate(lines):
+            if not text:
+                flush()
+                continue
+            kind = self.is_furniture(text)
+            if kind:
+                flush()
+                self.notices.append((kind, number, text))
+                blocks.page_break()
+                continue
+            label = _alone_label(text)
+            if label is not None:
+                if label in self.sections:
+                    emit(Block("section", label, number))
+                elif self.is_place(label):
+                    flush()
+                    if lead:
+                        blocks.append(lead.pop())
+                    lead.append(Block("text", f"【{label}】", number))
+                else:
+                    emit(Block("text", f"【{label}】", number))
+                continue
+            heading = HEADING.match(text)
+            bold = BOLD_LINE.match(text)
+            following = lines[position + 1][1] if position + 1 < len(lines) else ""
+            if heading:
+                emit(Block("heading", collapse_spaces(heading.group(2).strip("*")), number, len(heading.group(1))))
+            elif bold:
+                emit(Block("bold", collapse_spaces(bold.group(1)), number))
+            elif not paragraph and figure_caption(text, following) is not None:
+                emit(Block("figure", figure_caption(text, following), number))
+            else:
+                if paragraph and LIST_ITEM.match(text) and not LIST_ITEM.match(paragraph[0][1]):
+                    flush()
+                if lead and not paragraph:
+                    text = lead.pop().text + text
+                paragraph.append((number, text))
+        flush()
+        if lead:
+            blocks.append(lead.pop())
+        return list(blocks)
+
+
+class _Blocks(list):
+    """A list of blocks that marks the first block after a page break."""
+
+    broken = False
+
+    def page_break(self):
+        self.broken = True
+
+    def append(self, block):
+        if self.broken:
+            block.after_break, self.broken = True, False
+        super().append(block)
+
+
+def _open_bracket(text):
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")")
+
+
+def _continues(previous, following):
+    return _open_bracket(previous) or continues(previous, following)
+
+
+def repair_page_breaks(blocks):
+    """Re-join paragraphs, list items and source lines cut by a page break (possibly with a figure
+    placed between the halves)."""
+    out = []
+    for block in blocks:
+        if block.kind == "text" and not REGION_LEAD.match(block.text) and not LIST_ITEM.match(block.text):
+            j = len(out) - 1
+            while j >= 0 and out[j].kind == "figure":
+                j -= 1
+            if j >= 0 and out[j].kind == "text" and _continues(out[j].text, block.text):
+                out[j] = Block("text", join_broken(out[j].text, block.text), out[j].line)
+                continue
+            if j >= 0 and out[j].kind == "list":
+                items = out[j].text.split("\n")
+                cut = block.after_break and not is_terminated(items[-1])
+                if cut or block.text[:1] in NON_INITIAL:
+                    items[-1] = join_broken(items[-1], block.text)
+                    out[j] = Block("list", "\n".join(items), out[j].line)
+                    continue
+        out.append(block)
+    return out

@@ -1,0 +1,81 @@
+"""The masthead: 主办 (hosts), 编辑 (editors), 统筹 (coordinators), 电话 (phone), 传真 (fax).
+
+Rules (tests in tests/test_parse_masthead.py):
+
+* A label is followed by a full-width or ASCII colon, by spaces, or by nothing (its values then stand
+  on the lines below it): ``主办：A``, ``主办: A``, ``主办 A``, ``主办`` / ``A`` / ``B``.
+* Several labelled fields may share one line: ``主办：A  B 编辑：甲 乙 统筹：丙 电话：022-1 传真：022-2``
+  (a label is recognised at the start of a line or after a space).
+* Names are separated by spaces, U+3000, 、 or commas (，,；;); Latin words run on as one name
+  ("BRI Institute"). Phone and fax keep their text (several numbers joined by one space).
+* A field's values may continue on the lines below it until a blank line, another label, a heading
+  or a TOC entry.
+
+``read`` also says which line the masthead ended on, so that what follows it (an 编者按) can be kept
+as the issue's editor's note.
+"""
+
+import re
+
+LABELS = {"主办": "主办", "主办单位": "主办", "编辑": "编辑", "统筹": "统筹", "电话": "电话", "传真": "传真"}
+LABEL = re.compile(r"(?:^|(?<=\s))(主办单位|主办|编辑|统筹|电话|传真)(?:\s*[:：]\s*|\s+|$)")
+NAME_SEPARATORS = re.compile(r"[\s\u3000、，,；;]+")
+
+
+def fields():
+    return {"主办": [], "编辑": [], "统筹": [], "电话": [], "传真": []}
+
+
+def label_segments(text):
+    """A line → [(label, value text)] when it starts with a label, else None."""
+    matches = list(LABEL.finditer(text))
+    if not matches or matches[0].start() != 0:
+        return None
+    segments = []
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        segments.append((LABELS[match.group(1)], text[match.end() : end].strip()))
+    return segments
+
+
+def split_names(text):
+    names = []
+    for token in (t for t in NAME_SEPARATORS.split(text.strip()) if t):
+        if names and names[-1].isascii() and token.isascii() and not token[:1].isdigit():
+            names[-1] = f"{names[-1]} {token}"
+        else:
+            names.append(token)
+    return names
+
+
+def add(values, label, text):
+    text = text.strip()
+    if not text:
+        return
+    if label in ("电话", "传真"):
+        values[label].append(re.sub(r"\s+", " ", text))
+    else:
+        values[label] += split_names(text)
+
+
+def read(lines, is_boundary):
+    """``lines`` are (line number, text, hard break) of the header. Returns (values, index of the last
+    masthead line or None). ``is_boundary(text)`` says a line ends a field (a heading, a TOC entry)."""
+    values, current, last = fields(), None, None
+    for index, (_, text, _) in enumerate(lines):
+        if not text:
+            if current is not None and values[current]:
+                current = None
+            continue
+        if is_boundary(text):
+            current = None
+            continue
+        segments = label_segments(text)
+        if segments:
+            for label, value in segments:
+                add(values, label, value)
+            current, last = segments[-1][0], index
+        elif current is not None:
+            add(values, current, text)
+            last = index
+    return values, last
