@@ -77,13 +77,14 @@ class _Parser:
         raise ImportFailure(message, filename=self.filename, line=line)
 
     def parse(self):
-        found = header.issue_line(self.lines)
+        toc_start, toc_end, entries = toc.read(self.lines, lambda t: masthead.label_segments(t) is not None)
+        # The header comes before the table of contents: a body line never reads as the issue line.
+        found = header.issue_line(self.lines[:toc_start] if entries else self.lines)
         if found is None:
             self.fail("没有找到期号行（应为“2024 年第 24 期”这样单独的一行）。")
         issue_index, year, number = found
         if number < 1:
             self.fail("期号必须从 1 开始。", self.lines[issue_index][0])
-        toc_start, toc_end, entries = toc.read(self.lines, lambda t: masthead.label_segments(t) is not None)
         if not entries:
             self.fail("没有找到目录：目录应是“- 【栏目】 标题”形式的列表。")
         self.sections = list(dict.fromkeys(region for region, _, _ in entries))
@@ -193,7 +194,6 @@ class _Parser:
                     Notice.DROPPED_TEXT,
                     f"删去了 {len(pages)} 个页码（第 {'、'.join(str(n) for n, _ in pages)} 行）。",
                     text="\n".join(t for _, t in pages),
-                    line=pages[0][0],
                 )
             )
         if running:
@@ -202,9 +202,9 @@ class _Parser:
                 Notice(
                     Notice.DROPPED_TEXT,
                     f"删去了 {len(running)} 行页眉页脚（第 {'、'.join(str(n) for n, _ in running)} 行）："
-                    + "、".join(f"“{t}”" for t in distinct),
+                    + "、".join(f"“{t}”" for t in distinct)
+                    + "。",
                     text="\n".join(distinct),
-                    line=running[0][0],
                 )
             )
 
