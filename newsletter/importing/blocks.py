@@ -235,8 +235,16 @@ def _open_bracket(text):
     return text.count("（") + text.count("(") > text.count("）") + text.count(")")
 
 
+# A sentence closed by a bracketed aside or source line: "…。（大众日报 20210330）" is complete.
+CLOSED_AFTER_SENTENCE = re.compile(r"[。！？!?][”’」』]?\s*[（(][^（）()]*[）)]\s*$")
+
+
 def _continues(previous, following):
-    return _open_bracket(previous) or continues(previous, following)
+    if _open_bracket(previous):
+        return True
+    if CLOSED_AFTER_SENTENCE.search(previous) and following[:1] not in NON_INITIAL:
+        return False
+    return continues(previous, following)
 
 
 def repair_page_breaks(blocks):

@@ -72,7 +72,7 @@ def read_tail(text, reference_date):
     has_date = bool(DATE_HINT.search(inner))
     names = PREFIX.sub("", inner.strip())
     if WEAK_PREFIX.match(inner):
-        has_prefix = has_date or _names_look_like_outlets(names)
+        has_prefix = has_date or any(OUTLET_ENDING.search(t) for t in re.split(r"[\s、；;，,]+", names) if t)
     else:
         has_prefix = bool(PREFIX.match(inner))
     if not (has_prefix or has_date or _names_look_like_outlets(names)):
