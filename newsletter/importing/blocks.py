@@ -42,6 +42,7 @@ PIPE_ROW = re.compile(r"^\|.*\|$")
 PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 COLUMN_GAP = re.compile(r"\s{2,}|\t|\u3000+")
 REGION_LEAD = re.compile(r"^【([^【】]{1,30})】")
+ORDINAL = re.compile(r"^(\d{1,3})[.、)）]\s")
 MAX_SUBHEAD = 40
 MAX_CAPTION = 100
 
@@ -264,7 +265,22 @@ def repair_page_breaks(blocks):
                 cut = block.after_break and not is_terminated(items[-1])
                 if cut or block.text[:1] in NON_INITIAL:
                     items[-1] = join_broken(items[-1], block.text)
-                    out[j] = Block("list", "\n".join(items), out[j].line)
+                    out[j] = Block("list", "\n".join(items), out[j].line, after_break=True)
                     continue
+        if block.kind == "list" and out and out[-1].kind == "list" and _list_goes_on(out[-1], block):
+            out[-1] = Block("list", out[-1].text + "\n" + block.text, out[-1].line)
+            continue
         out.append(block)
     return out
+
+
+def _list_goes_on(first, second):
+    """A list cut by a page break (or whose last item was): the second half's numbering continues the
+    first's, or both are bullets."""
+    if not (second.after_break or first.after_break):
+        return False
+    last, following = first.text.split("\n")[-1], second.text.split("\n")[0]
+    a, b = ORDINAL.match(last), ORDINAL.match(following)
+    if a and b:
+        return int(b.group(1)) == int(a.group(1)) + 1
+    return not a and not b
