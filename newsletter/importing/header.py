@@ -10,7 +10,8 @@ Rules (each has tests in tests/test_parse_header.py):
 * The date is the one marked 印发; a date without 印发 (``3月7日`` or ``2019年3月7日``) is taken when
   it is unambiguous: the only such line in the header. Without a year, the date's year is the issue's,
   except that the first issues of a year may be printed in late December and the last in January.
-* The title is the header's first ``#`` heading, the subtitle the heading after it.
+* The title is the header's first ``#`` heading, the subtitle the heading after it; a file without
+  Markdown marks has them as the two plain lines after the header's facts.
 """
 
 import datetime
@@ -101,7 +102,8 @@ def issue_date(header, year, number):
 
 
 def titles(header):
-    """(title, subtitle): the header's first level-1 heading and the heading after it."""
+    """(title, subtitle): the header's first level-1 heading and the heading after it; in a file
+    without Markdown marks, the first plain line after the header's facts and the line after it."""
     title = subtitle = ""
     for _, text, _ in header:
         match = HEADING.match(text)
@@ -112,4 +114,13 @@ def titles(header):
         elif title and not subtitle:
             subtitle = collapse_spaces(match.group(2).strip("—- "))
             break
-    return title, subtitle
+    if title:
+        return title, subtitle
+    last_fact = max((i for i, (_, text, _) in enumerate(header) if text and header_facts(text)), default=None)
+    if last_fact is None:
+        return "", ""
+    plain = [text for _, text, _ in header[last_fact + 1 :] if text]
+    plain = [text for text in plain[:2] if len(text) <= 30 and not re.search(r"[，。；！？：:]", text)]
+    return (collapse_spaces(plain[0]) if plain else ""), (
+        collapse_spaces(plain[1].strip("—- ")) if len(plain) > 1 else ""
+    )

@@ -38,7 +38,7 @@ from .blocks import HEADING, BodyReader, _alone_label, furniture_key, heading_te
 from .gazetteer import is_place
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
 from .sources import is_note, read_tail, split_source
-from .text import collapse_spaces, decode, for_matching
+from .text import collapse_spaces, decode, for_matching, is_terminated
 
 REGION_LEAD = re.compile(r"^【([^【】]{1,30})】")
 QR_WORDS = re.compile(r"二维码|扫码|扫描|扫一扫|微信|公众号|关注")
@@ -111,7 +111,7 @@ class _Parser:
         self.issue_date = issue_date
         title, subtitle = header.titles(self.lines[:toc_start] or head)
 
-        footer_start, slogan = self._footer(body_start, title)
+        footer_start, slogan = self._footer(body_start, title, subtitle)
         self._learn_furniture(toc_start, footer_start, title, subtitle)
         reader = BodyReader(self.furniture, set(self.sections), self._is_place, self.dropped)
         editor_note = self._editor_note(reader, note_start, body_start)
@@ -151,18 +151,27 @@ class _Parser:
         # No marker and no exact title: the body starts after the masthead; matching reports the error.
         return start
 
-    def _footer(self, body_start, title):
-        """The closing repeat of the title and what follows it (subtitle, slogan, QR prompt) is furniture."""
+    def _footer(self, body_start, title, subtitle):
+        """The closing repeat of the title and what follows it (subtitle, slogan, QR prompt) is furniture:
+        the last line that is the title (as a heading or plain) after which no line ends a sentence."""
         key = furniture_key(title) if title else None
         start = len(self.lines)
         if key:
             for index in range(len(self.lines) - 1, body_start, -1):
-                if HEADING.match(self.lines[index][1]) and furniture_key(self.lines[index][1]) == key:
+                text = self.lines[index][1]
+                if text and is_terminated(text):
+                    break
+                if text and furniture_key(text) == key:
                     start = index
                     break
         slogan = ""
         for _, text, _ in self.lines[start + 1 :]:
-            if text and not HEADING.match(text) and not QR_WORDS.search(text):
+            if (
+                text
+                and not HEADING.match(text)
+                and not QR_WORDS.search(text)
+                and furniture_key(text) != furniture_key(subtitle)
+            ):
                 slogan = collapse_spaces(text)
                 break
         return start, slogan

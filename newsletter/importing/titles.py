@@ -59,38 +59,63 @@ def _continuation(block, following):
     return False
 
 
-def _similar(found, wanted):
+def _is_subsequence(short, long):
+    letters = iter(long)
+    return all(char in letters for char in short)
+
+
+def similarity(found, wanted):
+    """How well a body title and a TOC title match when they are not equal (0 when they do not): the
+    TOC shortens the title (a prefix, a part, or the title with words left out) or words it slightly
+    differently."""
     if not found or not wanted:
-        return False
+        return 0.0
     shorter, longer = sorted((found, wanted), key=len)
     if len(shorter) >= 6 and longer.startswith(shorter):
-        return True  # the TOC shortens a long title
-    if len(shorter) >= 4 and shorter in longer and len(shorter) * 2 >= len(longer):
-        return True
-    return difflib.SequenceMatcher(None, found, wanted).ratio() >= 0.85
+        return 0.96
+    half = len(shorter) * 2 >= len(longer)
+    if len(shorter) >= 4 and shorter in longer and half:
+        return 0.93
+    if len(shorter) >= 6 and half and shorter[0] == longer[0] and _is_subsequence(shorter, longer):
+        return 0.9
+    ratio = difflib.SequenceMatcher(None, found, wanted).ratio()
+    return ratio if ratio >= 0.85 else 0.0
 
 
-def find(blocks, position, title, *, exact):
-    """Index of the block at or after ``position`` that is ``title`` (exactly, or approximately); a
-    heading wrapped over two blocks is merged into one first."""
+def find(blocks, position, title):
+    """Index of the block at or after ``position`` that is ``title`` (as folded); a heading wrapped over
+    two blocks is merged into one first."""
     wanted = for_matching(title)
     for index in range(position, len(blocks)):
         block = blocks[index]
-        if not _candidate(block, exact):
+        if not _candidate(block, exact=True):
             continue
         found = for_matching(block.text)
-        if exact and found == wanted:
+        if found == wanted:
             return index
-        if exact and wanted.startswith(found) and index + 1 < len(blocks):
+        if wanted.startswith(found) and index + 1 < len(blocks):
             following = blocks[index + 1]
             if _continuation(block, following) and found + for_matching(following.text) == wanted:
-                blocks[index : index + 2] = [
-                    Block(block.kind, join_title(block.text, following.text), block.line, block.level)
-                ]
+                _merge(blocks, index)
                 return index
-        if not exact and _similar(found, wanted):
-            return index
     return None
+
+
+def find_similar(blocks, position, end, title):
+    """The block in ``blocks[position:end]`` most like ``title`` (the earliest of equals), or None."""
+    wanted, best, best_score = for_matching(title), None, 0.0
+    for index in range(position, min(end, len(blocks))):
+        block = blocks[index]
+        if _candidate(block, exact=False):
+            score = similarity(for_matching(block.text), wanted)
+            if score > best_score:
+                best, best_score = index, score
+    return best
+
+
+def _merge(blocks, index):
+    block, following = blocks[index], blocks[index + 1]
+    blocks[index : index + 2] = [Block(block.kind, join_title(block.text, following.text), block.line, block.level)]
 
 
 def match(blocks, entries, fail, warnings):
@@ -99,16 +124,26 @@ def match(blocks, entries, fail, warnings):
     starts, position, k = [], 0, 0
     while k < len(entries):
         region, title, line = entries[k]
-        index = find(blocks, position, title, exact=True)
+        following = entries[k + 1] if k + 1 < len(entries) and entries[k + 1][0] == region else None
+        index = find(blocks, position, title)
         exact, joined = index is not None, False
-        if index is None and k + 1 < len(entries) and entries[k + 1][0] == region:
-            joined_title = join_title(title, entries[k + 1][1])
-            index = find(blocks, position, joined_title, exact=True)
+        if index is not None and following and index + 1 < len(blocks):
+            # Both halves of a wrapped title found as two lines: one title (an article has a body).
+            second = blocks[index + 1]
+            if _continuation(blocks[index], second) and for_matching(second.text) == for_matching(following[1]):
+                _merge(blocks, index)
+                title, joined = join_title(title, following[1]), True
+                k += 1
+        if index is None and following:
+            joined_title = join_title(title, following[1])
+            index = find(blocks, position, joined_title)
             if index is not None:
                 title, exact, joined = joined_title, True, True
                 k += 1
         if index is None:
-            index = find(blocks, position, title, exact=False)
+            # Not beyond the next entry's own title, so a shortened title cannot take a later article's.
+            bound = find(blocks, position, entries[k + 1][1]) if k + 1 < len(entries) else None
+            index = find_similar(blocks, position, len(blocks) if bound is None else bound, title)
             if index is not None:
                 body_title = collapse_spaces(blocks[index].text)
                 warnings.append(

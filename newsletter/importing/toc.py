@@ -2,9 +2,11 @@
 
 Rules (tests in tests/test_parse_titles.py and tests/test_parse_regions.py):
 
-* The TOC is the first run of bullets ``- 【栏目】 标题  标题`` (bullet -, *, +, •, ·, ●); titles on one
-  bullet are separated by line breaks or by runs of two or more spaces (or U+3000); lines after a
-  bullet that are not bullets, headings or masthead labels hold more titles of the same section.
+* The TOC is the first run of bullets ``- 【栏目】 标题  标题`` (bullet -, *, +, •, ·, ●); in a file
+  without any, the first run of plain lines ``【栏目】标题`` whose title is not a sentence. Titles on one
+  entry are separated by line breaks or by runs of two or more spaces (or U+3000); lines after an
+  entry that are not entries, headings or masthead labels (an indented continuation line) hold more
+  titles of the same section.
 * A section label is read with the spacing inside its brackets removed: 【区　域】, 【 区域 】 and
   【区域】 are one label, in the TOC and in the body.
 * The sections of the issue are its TOC's labels in TOC order.
@@ -14,9 +16,10 @@ Rules (tests in tests/test_parse_titles.py and tests/test_parse_regions.py):
 
 import re
 
-from .text import collapse_spaces
+from .text import collapse_spaces, is_terminated
 
 BULLET = re.compile(r"^[-*+•·●]\s*【([^【】]{1,30})】\s*(.*)$")
+PLAIN = re.compile(r"^【([^【】]{1,30})】\s*(.*)$")
 LABEL = re.compile(r"^【([^【】]{1,30})】")
 HEADING = re.compile(r"^#{1,6}\s")
 
@@ -36,21 +39,36 @@ def split_titles(text):
 
 
 def read(lines, is_label_line):
-    """The first run of TOC bullets: (start index, end index, [(region, title, line number)])."""
+    """The table of contents: (start index, end index, [(region, title, line number)]). The first run
+    of bullets; in a file without bullets, the first run of plain ``【栏目】标题`` lines."""
+    found = _read(lines, is_label_line, BULLET)
+    return found if found[2] else _read(lines, is_label_line, PLAIN)
+
+
+def _entry(pattern, text):
+    match = pattern.match(text)
+    if not match or not label_name(match.group(1)):
+        return None
+    if pattern is PLAIN and (not match.group(2).strip() or is_terminated(match.group(2))):
+        return None  # 【北京】 alone, or a paragraph with a region lead: not a TOC line
+    return label_name(match.group(1)), match.group(2)
+
+
+def _read(lines, is_label_line, pattern):
     entries, start, end, current = [], None, None, None
     index = 0
     while index < len(lines):
         number, text, _ = lines[index]
-        bullet = BULLET.match(text)
-        if bullet and label_name(bullet.group(1)):
+        entry = _entry(pattern, text)
+        if entry:
             if start is None:
                 start = index
-            current = label_name(bullet.group(1))
-            entries += [(current, title, number) for title in split_titles(bullet.group(2))]
+            current = entry[0]
+            entries += [(current, title, number) for title in split_titles(entry[1])]
         elif start is not None:
             if not text:
                 following = next((t for _, t, _ in lines[index:] if t), "")
-                if not BULLET.match(following):
+                if not _entry(pattern, following):
                     end = index
                     break
             elif current is not None and not HEADING.match(text) and not is_label_line(text):
