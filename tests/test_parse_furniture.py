@@ -67,3 +67,17 @@ def test_the_footer_gives_the_slogan_and_not_the_qr_prompt():
     assert parse(one_article("正文。")).slogan == "看城市 读政策"
     footer = "# 区域观察周报\n\n扫描二维码，阅读往期电子版"
     assert parse(one_article("正文。", footer=footer)).slogan == ""
+
+
+def test_a_short_running_line_holding_a_learned_line_is_dropped_but_a_sentence_holding_it_is_not():
+    body = (
+        "青岛市近日启动海洋牧场建设行动，首批确定\n\n扫码关注海河研究中心公众号\n\n五个示范区。\n\n"
+        "读者可在海河研究中心公众号查看全文。"
+    )
+    data = parse(one_article(body, header=COVER))
+    (article,) = data.articles()
+    assert (
+        article.body_markdown
+        == "青岛市近日启动海洋牧场建设行动，首批确定五个示范区。\n\n读者可在海河研究中心公众号查看全文。"
+    )
+    assert "扫码关注海河研究中心公众号" in dropped(data)[0].text

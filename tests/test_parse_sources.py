@@ -101,3 +101,14 @@ def test_an_ordinary_closing_parenthesis_is_text_and_not_reported(paragraph):
     sources, body, data = sources_of(paragraph)
     assert sources == [] and body == paragraph
     assert data.warnings == []
+
+
+def test_outlets_on_either_side_of_a_page_break_stay_two_outlets():
+    sources, body, _ = sources_of("全市新建牧场五处。（大众日报\n\n- 12 -\n\n青岛日报 20210330）")
+    assert sources == [("大众日报", D(2021, 3, 30)), ("青岛日报", D(2021, 3, 30))]
+    assert body == "全市新建牧场五处。"
+
+
+def test_an_eight_digit_date_cut_by_a_page_break_is_one_date():
+    sources, _, _ = sources_of("全市新建牧场五处。（大众日报 2021\n\n- 12 -\n\n0330）")
+    assert sources == [("大众日报", D(2021, 3, 30))]

@@ -7,8 +7,10 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
   (cover lines such as 研究院微信, the issue line, the title and subtitle) and of its footer after the
   closing title (subtitle, slogan, QR prompt), plus the caller's ``known_lines``. A body line that is
   one of these (spacing, width, heading marks and dashes aside) is a running header or footer and is
-  dropped; so is a page number (``12``, ``- 12 -``, ``第 12 页``). Nothing else is dropped for how it
-  starts: ``扫码支付已覆盖全市 90% 的商户。`` is text.
+  dropped, and so is a short line (at most 40 characters, not a sentence) that holds one of them of
+  four characters or more (``扫描二维码，关注研究院微信`` where the cover says ``研究院微信``); so is a
+  page number (``12``, ``- 12 -``, ``— 3 —``, ``第 12 页``). Nothing else is dropped for how it starts:
+  ``扫码支付已覆盖全市 90% 的商户。`` is text.
 * Every dropped line is reported as ``Notice(DROPPED_TEXT)``: page numbers in one notice per file
   (text: the numbers, one a line), running headers and footers in one notice per file (text: each
   distinct line once); each other dropped line in a notice of its own.
@@ -29,6 +31,7 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
 import re
 from dataclasses import dataclass
 
+from .sources import read_tail
 from .text import NON_INITIAL, collapse_spaces, continues, for_matching, is_terminated, join_broken
 from .toc import LABEL, label_name
 
@@ -44,6 +47,8 @@ COLUMN_GAP = re.compile(r"\s{2,}|\t|\u3000+")
 REGION_LEAD = re.compile(r"^【([^【】]{1,30})】")
 ORDINAL = re.compile(r"^(\d{1,3})[.、)）]\s")
 MAX_SUBHEAD = 40
+MAX_RUNNING = 40  # a running line that holds a learned one is short and not a sentence
+MIN_CONTAINED = 4
 MAX_CAPTION = 100
 
 
@@ -130,13 +135,17 @@ class BodyReader:
 
     def __init__(self, furniture, sections, is_place, notices):
         self.furniture, self.sections, self.is_place = furniture, sections, is_place
+        self.long_keys = [key for key in furniture if len(key) >= MIN_CONTAINED]
         self.notices = notices  # the parser's dropped-line log: (kind, line number, text)
 
     def is_furniture(self, text):
         if PAGE_NUMBER.match(text):
             return "page"
-        if furniture_key(text) in self.furniture:
+        key = furniture_key(text)
+        if key in self.furniture:
             return "running"
+        if len(key) <= MAX_RUNNING and not is_terminated(text) and any(k in key for k in self.long_keys):
+            return "running"  # 扫描二维码，关注研究院微信: a running line around a learned one
         return None
 
     def blocks(self, lines):
@@ -248,6 +257,20 @@ def _continues(previous, following):
     return continues(previous, following)
 
 
+def _join_halves(first, second):
+    """A paragraph's halves. Inside a source line cut by a page break the break also separated two
+    outlets (（中国证券报 / 上海证券报 20210817）): joined with a space when that reads as sources."""
+    joined = join_broken(first, second)
+    if _open_bracket(first):
+        spaced = f"{first.rstrip()} {second.lstrip()}"
+        _, sources, _ = read_tail(spaced, None)
+        if sources:
+            _, together, _ = read_tail(joined, None)
+            if len(sources) > len(together):
+                return spaced
+    return joined
+
+
 def repair_page_breaks(blocks):
     """Re-join paragraphs, list items and source lines cut by a page break (possibly with a figure
     placed between the halves)."""
@@ -258,7 +281,7 @@ def repair_page_breaks(blocks):
             while j >= 0 and out[j].kind == "figure":
                 j -= 1
             if j >= 0 and out[j].kind == "text" and _continues(out[j].text, block.text):
-                out[j] = Block("text", join_broken(out[j].text, block.text), out[j].line)
+                out[j] = Block("text", _join_halves(out[j].text, block.text), out[j].line)
                 continue
             if j >= 0 and out[j].kind == "list":
                 items = out[j].text.split("\n")
