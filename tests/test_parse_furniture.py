@@ -81,3 +81,21 @@ def test_a_short_running_line_holding_a_learned_line_is_dropped_but_a_sentence_h
         == "青岛市近日启动海洋牧场建设行动，首批确定五个示范区。\n\n读者可在海河研究中心公众号查看全文。"
     )
     assert "扫码关注海河研究中心公众号" in dropped(data)[0].text
+
+
+def test_a_footer_whose_slogan_ends_with_a_full_stop_is_still_the_footer():
+    footer = "# 区域观察周报\n\n看城市，读政策。\n\n扫描二维码，阅读往期电子版"
+    data = parse(one_article("正文。", footer=footer))
+    assert data.articles()[0].body_markdown == "正文。" and data.slogan == "看城市，读政策。"
+
+
+def test_a_running_title_on_the_last_page_is_not_taken_for_the_footer():
+    body = "全市海域面积广阔，适合建设牧场，下一步\n\n区域观察周报\n\n将扩大试点范围，力争三年内覆盖全部沿海区县。"
+    data = parse(one_article(body, footer=""))
+    assert data.articles()[0].body_markdown == "全市海域面积广阔，适合建设牧场，下一步将扩大试点范围，力争三年内覆盖全部沿海区县。"
+
+
+def test_a_line_beginning_with_a_masthead_label_at_the_end_of_an_article_is_body_text():
+    data = parse(one_article("正文。\n\n编辑：王五"))
+    assert data.editors == ["林一", "陈二"]
+    assert data.articles()[0].body_markdown == "正文。\n\n编辑：王五"

@@ -38,9 +38,11 @@ from .blocks import HEADING, BodyReader, _alone_label, furniture_key, heading_te
 from .gazetteer import is_place
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
 from .sources import is_note, read_tail, split_source
-from .text import collapse_spaces, decode, for_matching, is_terminated
+from .text import collapse_spaces, continues, decode, for_matching, is_terminated
 
 REGION_LEAD = re.compile(r"^【([^【】]{1,30})】")
+MAX_FOOTER_LINES = 6
+MAX_FOOTER_LINE = 80
 QR_WORDS = re.compile(r"二维码|扫码|扫描|扫一扫|微信|公众号|关注")
 
 
@@ -89,7 +91,8 @@ class _Parser:
             self.fail("没有找到目录：目录应是“- 【栏目】 标题”形式的列表。")
         self.sections = list(dict.fromkeys(region for region, _, _ in entries))
 
-        after_toc = self.lines[toc_end:]
+        # The masthead is read before the body only: a line "编辑：…" closing an article is not one.
+        after_toc = self.lines[toc_end : self._body_start(toc_end, entries)]
         values, last = masthead.read(after_toc, lambda t: bool(HEADING.match(t) or toc.BULLET.match(t)))
         before_values, before_last = masthead.read(self.lines[:toc_start], lambda t: bool(HEADING.match(t)))
         if last is None and before_last is not None:
@@ -111,7 +114,10 @@ class _Parser:
         self.issue_date = issue_date
         title, subtitle = header.titles(self.lines[:toc_start] or head)
 
-        footer_start, slogan = self._footer(body_start, title, subtitle)
+        title_is_heading = any(
+            HEADING.match(t) and furniture_key(t) == furniture_key(title) for _, t, _ in self.lines[:body_start]
+        )
+        footer_start, slogan = self._footer(body_start, title, subtitle, title_is_heading)
         self._learn_furniture(toc_start, footer_start, title, subtitle)
         reader = BodyReader(self.furniture, set(self.sections), self._is_place, self.dropped)
         editor_note = self._editor_note(reader, note_start, body_start)
@@ -151,19 +157,23 @@ class _Parser:
         # No marker and no exact title: the body starts after the masthead; matching reports the error.
         return start
 
-    def _footer(self, body_start, title, subtitle):
+    def _footer(self, body_start, title, subtitle, title_is_heading):
         """The closing repeat of the title and what follows it (subtitle, slogan, QR prompt) is furniture:
-        the last line that is the title (as a heading or plain) after which no line ends a sentence."""
+        the title (as a heading or plain) among the file's last few short lines."""
         key = furniture_key(title) if title else None
-        start = len(self.lines)
+        start, seen = len(self.lines), 0
         if key:
             for index in range(len(self.lines) - 1, body_start, -1):
                 text = self.lines[index][1]
-                if text and is_terminated(text):
+                if not text:
+                    continue
+                if furniture_key(text) == key:
+                    if self._is_footer_title(index, title_is_heading):
+                        start = index
                     break
-                if text and furniture_key(text) == key:
-                    start = index
-                    break
+                seen += 1
+                if seen > MAX_FOOTER_LINES or len(text) > MAX_FOOTER_LINE or (is_terminated(text) and len(text) > 30):
+                    break  # body text: the title above it is a running header, not the footer
         slogan = ""
         for _, text, _ in self.lines[start + 1 :]:
             if (
@@ -175,6 +185,15 @@ class _Parser:
                 slogan = collapse_spaces(text)
                 break
         return start, slogan
+
+    def _is_footer_title(self, index, title_is_heading):
+        """Not a running title on the last page: a heading where the header's title is one, and not
+        between the halves of a paragraph cut by the page break."""
+        if title_is_heading and not HEADING.match(self.lines[index][1]):
+            return False
+        before = next((t for _, t, _ in reversed(self.lines[:index]) if t), "")
+        after = next((t for _, t, _ in self.lines[index + 1 :] if t), "")
+        return not (before and after and not HEADING.match(after) and continues(before, after))
 
     def _learn_furniture(self, toc_start, footer_start, title, subtitle):
         """The file's own running lines: its cover lines before the TOC, its title and subtitle, and
