@@ -3,17 +3,8 @@ furniture dropped and reported, page breaks repaired.
 
 Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests/test_parse_regions.py):
 
-* Furniture is learned from the file itself: the lines of its header before the table of contents
-  (cover lines such as 研究院微信, the issue line, the title and subtitle) and of its footer after the
-  closing title (subtitle, slogan, QR prompt), plus the caller's ``known_lines``. A body line that is
-  one of these (spacing, width, heading marks and dashes aside) is a running header or footer and is
-  dropped, and so is a short line (at most 40 characters, not a sentence) that holds one of them of
-  four characters or more (``扫描二维码，关注研究院微信`` where the cover says ``研究院微信``); so is a
-  page number (``12``, ``- 12 -``, ``— 3 —``, ``第 12 页``). Nothing else is dropped for how it starts:
-  ``扫码支付已覆盖全市 90% 的商户。`` is text.
-* Every dropped line is reported as ``Notice(DROPPED_TEXT)``: page numbers in one notice per file
-  (text: the numbers, one a line), running headers and footers in one notice per file (text: each
-  distinct line once); each other dropped line in a notice of its own.
+* Page furniture (furniture.py) is dropped where it stands and ends the paragraph before it; the
+  block after it is marked as following a page break.
 * 【X】 alone on a line (or as a heading or bold line) is a section marker when X is one of the issue's
   TOC sections; a region lead when X names a place (joined to the paragraph after it, as a lead at a
   paragraph's start); otherwise a label kept as its own paragraph.
@@ -32,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from .sources import read_tail
-from .text import NON_INITIAL, collapse_spaces, continues, for_matching, is_terminated, join_broken
+from .text import NON_INITIAL, collapse_spaces, continues, is_terminated, join_broken
 from .toc import LABEL, label_name
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
@@ -40,15 +31,12 @@ BOLD_LINE = re.compile(r"^(?:\*\*|__)\s*(.+?)\s*(?:\*\*|__)$")
 FIGURE_LINE = re.compile(r"^图\s*(\d{1,3})(?:\s*[:：.、]\s*|\s+)(\S.*)$")
 LIST_ITEM = re.compile(r"^(?:[-*+]\s|\d{1,3}[.、)）]\s|[（(]\d{1,2}[）)])")
 NUMBERED_SUBHEAD = re.compile(r"^(?:[一二三四五六七八九十百]{1,3}、|[（(][一二三四五六七八九十百]{1,3}[）)])\s*\S")
-PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*\d{1,3})?[-—–\s]*$")
 PIPE_ROW = re.compile(r"^\|.*\|$")
 PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 COLUMN_GAP = re.compile(r"\s{2,}|\t|\u3000+")
 REGION_LEAD = re.compile(r"^【([^【】]{1,30})】")
 ORDINAL = re.compile(r"^(\d{1,3})[.、)）]\s")
 MAX_SUBHEAD = 40
-MAX_RUNNING = 40  # a running line that holds a learned one is short and not a sentence
-MIN_CONTAINED = 4
 MAX_CAPTION = 100
 
 
@@ -64,12 +52,6 @@ class Block:
 def heading_text(text):
     match = HEADING.match(text)
     return match.group(2) if match else text
-
-
-def furniture_key(text):
-    inner = heading_text(text)
-    bold = BOLD_LINE.match(inner)
-    return for_matching(bold.group(1) if bold else inner).strip("-·")
 
 
 def figure_caption(text, following=""):
@@ -130,23 +112,12 @@ def _pipe_cells(row):
 
 
 class BodyReader:
-    """Reads body lines into blocks. ``furniture`` is the set of ``furniture_key``s of the file's
-    running lines; ``sections`` the issue's TOC labels; ``is_place(name)`` the gazetteer's answer."""
+    """Reads body lines into blocks. ``furniture`` is the file's ``furniture.Furniture`` (it keeps the
+    log of what it dropped); ``sections`` the issue's TOC labels; ``is_place(name)`` the gazetteer's
+    answer."""
 
-    def __init__(self, furniture, sections, is_place, notices):
+    def __init__(self, furniture, sections, is_place):
         self.furniture, self.sections, self.is_place = furniture, sections, is_place
-        self.long_keys = [key for key in furniture if len(key) >= MIN_CONTAINED]
-        self.notices = notices  # the parser's dropped-line log: (kind, line number, text)
-
-    def is_furniture(self, text):
-        if PAGE_NUMBER.match(text):
-            return "page"
-        key = furniture_key(text)
-        if key in self.furniture:
-            return "running"
-        if len(key) <= MAX_RUNNING and not is_terminated(text) and any(k in key for k in self.long_keys):
-            return "running"  # 扫描二维码，关注研究院微信: a running line around a learned one
-        return None
 
     def blocks(self, lines):
         blocks, paragraph, lead = _Blocks(), [], []
@@ -188,10 +159,8 @@ class BodyReader:
             if not text:
                 flush()
                 continue
-            kind = self.is_furniture(text)
-            if kind:
+            if self.furniture.drop(number, text):
                 flush()
-                self.notices.append((kind, number, text))
                 blocks.page_break()
                 continue
             label = _alone_label(text)

@@ -9,16 +9,16 @@ from them (tests/test_parse_*.py):
 * masthead.py — 主办 / 编辑 / 统筹 / 电话 / 传真, with or without colons, several on one line;
 * toc.py — the table of contents, section labels (spacing inside 【】 ignored);
 * titles.py — TOC entries matched to body titles (wrapped titles, shortened titles, APPROXIMATE_TITLE);
-* blocks.py — body blocks, page furniture learned from the file (DROPPED_TEXT), tables, figures,
-  numbered subheads, page-break repair;
+* furniture.py — page furniture learned from the file itself, the footer, DROPPED_TEXT;
+* blocks.py — body blocks, tables, figures, numbered subheads, page-break repair;
 * sources.py — the source line ending an article (UNPARSED_SOURCE when it cannot be read);
 * gazetteer.py — which 【X】 leads name places (region tags).
 
 This module puts them together:
 
 * The header is what comes before the body; the body starts at the first TOC section marker (【区域】
-  alone on a line or as a heading) or the first article title after the masthead; the footer is the
-  closing repeat of the publication's title and what follows it (subtitle, slogan, QR prompt).
+  alone on a line or as a heading) or the first article title after the masthead, and ends at the
+  footer (furniture.py).
 * Text between the masthead (or the TOC, when it comes later) and the body is the issue's editor's
   note (``IssueData.editor_note``): its paragraphs as Markdown, separated by blank lines, a label line
   such as 编者按 included. It is kept, not reported.
@@ -33,17 +33,14 @@ import re
 
 from newsletter.text_input import import_file
 
-from . import header, masthead, titles, toc
-from .blocks import HEADING, BodyReader, _alone_label, furniture_key, heading_text, repair_page_breaks
+from . import furniture, header, masthead, titles, toc
+from .blocks import HEADING, BodyReader, _alone_label, heading_text, repair_page_breaks
 from .gazetteer import is_place
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
 from .sources import is_note, read_tail, split_source
-from .text import collapse_spaces, continues, decode, for_matching, is_terminated
+from .text import collapse_spaces, decode, for_matching
 
 REGION_LEAD = re.compile(r"^【([^【】]{1,30})】")
-MAX_FOOTER_LINES = 6
-MAX_FOOTER_LINE = 80
-QR_WORDS = re.compile(r"二维码|扫码|扫描|扫一扫|微信|公众号|关注")
 
 
 def parse_bytes(data, filename="", *, known_lines=(), known_regions=()):
@@ -66,13 +63,12 @@ class _Parser:
     def __init__(self, text, filename, known_lines, known_regions):
         self.filename = filename
         self.warnings = []
-        self.dropped = []  # (kind, line number, text) of body lines dropped as furniture
         # The file's text goes through the rules text typed in the admin does (line breaks, controls,
         # zero-width characters, NBSP): what is imported is safe in every output.
         cleaned = import_file(text)
         # (line number, text without surrounding spaces, had a Markdown hard break)
         self.lines = [(number, raw.strip(), raw.endswith("  ")) for number, raw in enumerate(cleaned.split("\n"), 1)]
-        self.furniture = {furniture_key(k) for k in known_lines if k}
+        self.furniture = furniture.Furniture(known_lines)
         self.known_regions = {re.sub(r"\s+", "", name) for name in known_regions if name}
 
     def fail(self, message, line=None):
@@ -114,16 +110,15 @@ class _Parser:
         self.issue_date = issue_date
         title, subtitle = header.titles(self.lines[:toc_start] or head)
 
-        title_is_heading = any(
-            HEADING.match(t) and furniture_key(t) == furniture_key(title) for _, t, _ in self.lines[:body_start]
-        )
-        footer_start, slogan = self._footer(body_start, title, subtitle, title_is_heading)
-        self._learn_furniture(toc_start, footer_start, title, subtitle)
-        reader = BodyReader(self.furniture, set(self.sections), self._is_place, self.dropped)
+        footer_start, slogan = furniture.footer(self.lines, body_start, title, subtitle)
+        # The file's own running lines: its cover lines before the TOC, its title and subtitle, its footer.
+        learned = [t for _, t, _ in self.lines[:toc_start] + self.lines[footer_start:]] + [title, subtitle]
+        self.furniture.learn(learned)
+        reader = BodyReader(self.furniture, set(self.sections), self._is_place)
         editor_note = self._editor_note(reader, note_start, body_start)
         blocks = reader.blocks(self.lines[body_start:footer_start])
         sections = self._articles(blocks, entries)
-        self._report_dropped()
+        self.warnings += self.furniture.notices()
         return IssueData(
             publication=title,
             year=year,
@@ -157,52 +152,6 @@ class _Parser:
         # No marker and no exact title: the body starts after the masthead; matching reports the error.
         return start
 
-    def _footer(self, body_start, title, subtitle, title_is_heading):
-        """The closing repeat of the title and what follows it (subtitle, slogan, QR prompt) is furniture:
-        the title (as a heading or plain) among the file's last few short lines."""
-        key = furniture_key(title) if title else None
-        start, seen = len(self.lines), 0
-        if key:
-            for index in range(len(self.lines) - 1, body_start, -1):
-                text = self.lines[index][1]
-                if not text:
-                    continue
-                if furniture_key(text) == key:
-                    if self._is_footer_title(index, title_is_heading):
-                        start = index
-                    break
-                seen += 1
-                if seen > MAX_FOOTER_LINES or len(text) > MAX_FOOTER_LINE or (is_terminated(text) and len(text) > 30):
-                    break  # body text: the title above it is a running header, not the footer
-        slogan = ""
-        for _, text, _ in self.lines[start + 1 :]:
-            if (
-                text
-                and not HEADING.match(text)
-                and not QR_WORDS.search(text)
-                and furniture_key(text) != furniture_key(subtitle)
-            ):
-                slogan = collapse_spaces(text)
-                break
-        return start, slogan
-
-    def _is_footer_title(self, index, title_is_heading):
-        """Not a running title on the last page: a heading where the header's title is one, and not
-        between the halves of a paragraph cut by the page break."""
-        if title_is_heading and not HEADING.match(self.lines[index][1]):
-            return False
-        before = next((t for _, t, _ in reversed(self.lines[:index]) if t), "")
-        after = next((t for _, t, _ in self.lines[index + 1 :] if t), "")
-        return not (before and after and not HEADING.match(after) and continues(before, after))
-
-    def _learn_furniture(self, toc_start, footer_start, title, subtitle):
-        """The file's own running lines: its cover lines before the TOC, its title and subtitle, and
-        everything in its footer."""
-        learned = [t for _, t, _ in self.lines[:toc_start]] + [title, subtitle]
-        learned += [t for _, t, _ in self.lines[footer_start:]]
-        self.furniture |= {furniture_key(t) for t in learned if t}
-        self.furniture.discard("")
-
     def _editor_note(self, reader, start, end):
         blocks = reader.blocks(self.lines[start:end])
         parts = []
@@ -212,29 +161,6 @@ class _Parser:
             elif block.kind != "section":
                 parts.append(block.text)
         return "\n\n".join(parts)
-
-    def _report_dropped(self):
-        pages = [(n, t) for kind, n, t in self.dropped if kind == "page"]
-        running = [(n, t) for kind, n, t in self.dropped if kind == "running"]
-        if pages:
-            self.warnings.append(
-                Notice(
-                    Notice.DROPPED_TEXT,
-                    f"删去了 {len(pages)} 个页码（第 {'、'.join(str(n) for n, _ in pages)} 行）。",
-                    text="\n".join(t for _, t in pages),
-                )
-            )
-        if running:
-            distinct = list(dict.fromkeys(t for _, t in running))
-            self.warnings.append(
-                Notice(
-                    Notice.DROPPED_TEXT,
-                    f"删去了 {len(running)} 行页眉页脚（第 {'、'.join(str(n) for n, _ in running)} 行）："
-                    + "、".join(f"“{t}”" for t in distinct)
-                    + "。",
-                    text="\n".join(distinct),
-                )
-            )
 
     # ------------------------------------------------------------------ articles
     def _articles(self, blocks, entries):
