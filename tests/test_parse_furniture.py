@@ -92,7 +92,10 @@ def test_a_footer_whose_slogan_ends_with_a_full_stop_is_still_the_footer():
 def test_a_running_title_on_the_last_page_is_not_taken_for_the_footer():
     body = "全市海域面积广阔，适合建设牧场，下一步\n\n区域观察周报\n\n将扩大试点范围，力争三年内覆盖全部沿海区县。"
     data = parse(one_article(body, footer=""))
-    assert data.articles()[0].body_markdown == "全市海域面积广阔，适合建设牧场，下一步将扩大试点范围，力争三年内覆盖全部沿海区县。"
+    assert (
+        data.articles()[0].body_markdown
+        == "全市海域面积广阔，适合建设牧场，下一步将扩大试点范围，力争三年内覆盖全部沿海区县。"
+    )
 
 
 def test_a_line_beginning_with_a_masthead_label_at_the_end_of_an_article_is_body_text():

@@ -72,3 +72,13 @@ def test_a_header_line_with_other_text_on_it_is_not_a_header_line():
     assert (data.year, data.number) == (2019, 5)
     with pytest.raises(ImportFailure, match="没有找到期号行"):
         parse(document(TOC, body, header=f"（总第140期） 3月7日印发\n\n{TITLES}"))
+
+
+def test_the_publications_name_in_title_marks_may_share_the_issue_line():
+    header = f"《区域观察周报》2019年第5期（总第140期）\n\n3月7日印发\n\n{TITLES}"
+    assert header_of(header) == (2019, 5, 140, datetime.date(2019, 3, 7))
+
+
+def test_a_labelled_date_of_issue_counts_as_marked_yinfa():
+    header = f"2019年第5期\n\n（总第140期）\n\n2月28日\n\n印发日期：2019年3月7日\n\n{TITLES}"
+    assert header_of(header)[3] == datetime.date(2019, 3, 7)

@@ -84,3 +84,8 @@ def test_a_toc_section_alone_on_a_line_inside_the_body_starts_that_section():
     assert [(s.region, len(s.articles)) for s in data.sections] == [("区域", 1), ("湖南", 1)]
     first = data.articles()[0]
     assert first.region_tags == ["湖北"] and first.body_markdown == "多地开展试点。\n\n【湖北】武汉率先完成。"
+
+
+def test_a_bold_lead_is_a_lead_too():
+    _, article = parse_article("全省推进海洋牧场建设。\n\n**【烟台】**新建牧场三处。")
+    assert article.region_tags == ["烟台"]

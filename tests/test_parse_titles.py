@@ -93,3 +93,24 @@ def test_spacing_inside_section_brackets_is_ignored_in_toc_and_body():
         ("湖南", ["长沙发布智能网联汽车条例"]),
     ]
     assert data.articles()[0].body_markdown == "多地开展试点。"
+
+
+def test_a_toc_title_on_a_bullet_without_a_label_belongs_to_the_section_above():
+    toc = "- 【江苏】 无锡建设车联网先导区\n- 南京发布智慧交通方案"
+    body = (
+        "【江苏】\n\n### 无锡建设车联网先导区\n\n无锡市推进车联网建设。\n\n### 南京发布智慧交通方案\n\n南京市发布方案。"
+    )
+    data = parse(document(toc, body))
+    assert [(s.region, [a.title for a in s.articles]) for s in data.sections] == [
+        ("江苏", ["无锡建设车联网先导区", "南京发布智慧交通方案"])
+    ]
+
+
+def test_a_toc_without_bullets_with_an_indented_continuation_line():
+    toc = "本期要目\n\n【江苏】无锡建设车联网先导区\n\u3000\u3000南京发布智慧交通方案\n【浙江】杭州推进城市大脑建设"
+    body = (
+        "【江苏】\n\n### 无锡建设车联网先导区\n\n无锡市推进车联网建设。\n\n### 南京发布智慧交通方案\n\n南京市发布方案。\n\n"
+        "【浙江】\n\n### 杭州推进城市大脑建设\n\n杭州市推进建设。"
+    )
+    data = parse(document(toc, body))
+    assert [(s.region, len(s.articles)) for s in data.sections] == [("江苏", 2), ("浙江", 1)]

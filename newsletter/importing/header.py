@@ -7,7 +7,8 @@ Rules (each has tests in tests/test_parse_header.py):
   line of body text that mentions "2019年第5期" is not the header.
 * Digits and brackets may be full-width (２０１９年第５期、（总第１４０期）): header lines are read
   after NFKC folding.
-* The date is the one marked 印发; a date without 印发 (``3月7日`` or ``2019年3月7日``) is taken when
+* A header line may also carry the publication's name in 《》 (``《双周决策观察》2019年第5期``).
+* The date is the one marked 印发 (``3月7日印发``, ``印发日期：2019年3月7日``); a date without 印发 (``3月7日`` or ``2019年3月7日``) is taken when
   it is unambiguous: the only such line in the header. Without a year, the date's year is the issue's,
   except that the first issues of a year may be printed in late December and the last in January.
 * The title is the header's first ``#`` heading, the subtitle the heading after it; a file without
@@ -22,7 +23,12 @@ from .text import collapse_spaces
 
 ISSUE = re.compile(r"(\d{4})\s*年\s*第\s*(\d{1,3})\s*期")
 TOTAL = re.compile(r"[(\[]?\s*总\s*第\s*(\d{1,5})\s*期\s*[)\]]?")
-DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]\s*(印\s*发)?")
+DATE = re.compile(
+    r"(?P<label>(?:印发|出版|编印)日期\s*[:：]?\s*)?"
+    r"(?:(?P<year>\d{4})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]\s*(?P<yinfa>印\s*发)?"
+)
+# The publication's name printed on the issue line: 《双周决策观察》2019年第5期.
+NAME_ON_LINE = re.compile(r"《[^《》]{1,30}》")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 
 
@@ -47,7 +53,7 @@ def header_facts(text):
         match, rest = _remove(pattern, rest)
         if match:
             found[key] = match
-    if not found or re.sub(r"[\s,，、·|/]+", "", rest):
+    if not found or re.sub(r"[\s,，、·|/]+", "", NAME_ON_LINE.sub("", rest)):
         return None
     return found
 
@@ -81,14 +87,14 @@ def issue_date(header, year, number):
         facts = header_facts(text)
         if facts and "date" in facts:
             match = facts["date"]
-            (marked if match.group(4) else plain).append((match, line_number))
+            (marked if match.group("yinfa") or match.group("label") else plain).append((match, line_number))
     candidates = marked or (plain if len({m.group(0) for m, _ in plain}) == 1 else [])
     if not candidates:
         return None, "", None
     match, line_number = candidates[0]
-    month, day = int(match.group(2)), int(match.group(3))
-    date_year = int(match.group(1)) if match.group(1) else year
-    if not match.group(1):
+    month, day = int(match.group("month")), int(match.group("day"))
+    date_year = int(match.group("year")) if match.group("year") else year
+    if not match.group("year"):
         # The first 期 of a year can be printed in late December, the last in early January.
         if number <= 2 and month == 12:
             date_year -= 1

@@ -34,13 +34,11 @@ import re
 from newsletter.text_input import import_file
 
 from . import furniture, header, masthead, titles, toc
-from .blocks import HEADING, BodyReader, _alone_label, heading_text, repair_page_breaks
+from .blocks import HEADING, REGION_LEAD, BodyReader, _alone_label, heading_text, repair_page_breaks
 from .gazetteer import is_place
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
 from .sources import is_note, read_tail, split_source
 from .text import collapse_spaces, decode, for_matching
-
-REGION_LEAD = re.compile(r"^【([^【】]{1,30})】")
 
 
 def parse_bytes(data, filename="", *, known_lines=(), known_regions=()):

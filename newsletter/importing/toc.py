@@ -5,8 +5,8 @@ Rules (tests in tests/test_parse_titles.py and tests/test_parse_regions.py):
 * The TOC is the first run of bullets ``- 【栏目】 标题  标题`` (bullet -, *, +, •, ·, ●); in a file
   without any, the first run of plain lines ``【栏目】标题`` whose title is not a sentence. Titles on one
   entry are separated by line breaks or by runs of two or more spaces (or U+3000); lines after an
-  entry that are not entries, headings or masthead labels (an indented continuation line) hold more
-  titles of the same section.
+  entry that are not entries, headings or masthead labels (an indented continuation line, or a bullet
+  without a label) hold more titles of the same section.
 * A section label is read with the spacing inside its brackets removed: 【区　域】, 【 区域 】 and
   【区域】 are one label, in the TOC and in the body.
 * The sections of the issue are its TOC's labels in TOC order.
@@ -19,6 +19,7 @@ import re
 from .text import collapse_spaces, is_terminated
 
 BULLET = re.compile(r"^[-*+•·●]\s*【([^【】]{1,30})】\s*(.*)$")
+CONTINUATION_BULLET = re.compile(r"^[-*+•·●]\s+")
 PLAIN = re.compile(r"^【([^【】]{1,30})】\s*(.*)$")
 LABEL = re.compile(r"^【([^【】]{1,30})】")
 HEADING = re.compile(r"^#{1,6}\s")
@@ -72,6 +73,8 @@ def _read(lines, is_label_line, pattern):
                     end = index
                     break
             elif current is not None and not HEADING.match(text) and not is_label_line(text):
+                # A title on a bullet of its own under the section's first one: - 【区域】 A / - B
+                text = CONTINUATION_BULLET.sub("", text)
                 entries += [(current, title, number) for title in split_titles(text)]
             else:
                 end = index
