@@ -93,3 +93,17 @@ def test_a_numbered_list_cut_by_a_page_break_between_items_is_one_list():
 def test_two_lists_without_a_page_break_between_them_stay_two():
     _, article = parse_article("1. 新建人工鱼礁区；\n2. 建设监测平台；\n\n3. 培育休闲渔业。")
     assert article.body_markdown == "1. 新建人工鱼礁区；\n2. 建设监测平台；\n\n3. 培育休闲渔业。"
+
+
+def test_a_table_cut_by_a_page_break_is_one_table():
+    table = "| 城市 | 牧场数 |\n| --- | --- |\n| 青岛 | 5 |\n\n- 7 -\n\n| 烟台 | 3 |\n| 威海 | 2 |"
+    _, article = parse_article(f"各市情况如下。\n\n{table}\n\n合计十处。")
+    assert article.body_markdown == (
+        "各市情况如下。\n\n| 城市 | 牧场数 |\n| --- | --- |\n| 青岛 | 5 |\n| 烟台 | 3 |\n| 威海 | 2 |\n\n合计十处。"
+    )
+
+
+def test_two_tables_with_their_own_headers_stay_two_tables():
+    tables = "| 城市 | 牧场数 |\n| --- | --- |\n| 青岛 | 5 |\n\n- 7 -\n\n| 年份 | 产值 |\n| --- | --- |\n| 2020 | 60 |"
+    _, article = parse_article(tables)
+    assert article.body_markdown == tables.replace("\n\n- 7 -", "")

@@ -10,7 +10,8 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
   paragraph's start); otherwise a label kept as its own paragraph.
 * A Markdown pipe table stays a table (a header separator row is added when missing); lines of
   columns aligned by two or more spaces, U+3000 or tabs, at least two lines of the same number of
-  columns, become a pipe table.
+  columns, become a pipe table. A table cut by a page break is one table again (the second half has
+  no header separator of its own and as many columns).
 * ``图 N caption`` on its own line is a figure when it reads as a caption: not a sentence (no ，；,
   no sentence end) and not continued by the next line. ``图 1 显示，…。`` is a paragraph.
 * A plain numbered subhead (``一、…``, ``（一）…``) alone on a short line without sentence punctuation
@@ -86,7 +87,8 @@ def _alone_label(text):
 
 
 def _table_rows(lines):
-    """Lines → Markdown pipe table lines, or None when they are not a table."""
+    """Lines → (Markdown pipe table lines, whether the header separator row was added), or None when
+    they are not a table."""
     if len(lines) < 2:
         return None
     if all(PIPE_ROW.match(line) for line in lines):
@@ -94,7 +96,8 @@ def _table_rows(lines):
         if not PIPE_SEPARATOR.match(rows[1]):
             cells = len(_pipe_cells(rows[0]))
             rows.insert(1, "|" + "|".join(" --- " for _ in range(cells)) + "|")
-        return rows
+            return rows, True
+        return rows, False
     split = [[cell.strip() for cell in COLUMN_GAP.split(line) if cell.strip()] for line in lines]
     widths = {len(cells) for cells in split}
     if len(widths) != 1 or widths.pop() < 2 or any(len(cell) > 40 for cells in split for cell in cells):
@@ -104,7 +107,7 @@ def _table_rows(lines):
         out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         if index == 0:
             out.append("|" + "|".join(" --- " for _ in cells) + "|")
-    return out
+    return out, True
 
 
 def _pipe_cells(row):
@@ -130,7 +133,8 @@ class BodyReader:
             paragraph.clear()
             table = _table_rows(texts)
             if table:
-                blocks.append(Block("table", "\n".join(table), first_line))
+                # level 1: the separator row is the parser's (the lines had no header row of their own)
+                blocks.append(Block("table", "\n".join(table[0]), first_line, level=int(table[1])))
                 return
             if LIST_ITEM.match(texts[0]):
                 items = []
@@ -259,6 +263,12 @@ def repair_page_breaks(blocks):
                     items[-1] = join_broken(items[-1], block.text)
                     out[j] = Block("list", "\n".join(items), out[j].line, after_break=True)
                     continue
+        if block.kind == "table" and out and out[-1].kind == "table" and block.after_break:
+            first, second = out[-1].text.split("\n"), block.text.split("\n")
+            if len(_pipe_cells(first[0])) == len(_pipe_cells(second[0])) and block.level == 1:
+                # A table cut by a page break: the second half has no header row of its own.
+                out[-1] = Block("table", "\n".join(first + second[:1] + second[2:]), out[-1].line)
+                continue
         if block.kind == "list" and out and out[-1].kind == "list" and _list_goes_on(out[-1], block):
             out[-1] = Block("list", out[-1].text + "\n" + block.text, out[-1].line)
             continue
