@@ -107,3 +107,17 @@ def test_two_tables_with_their_own_headers_stay_two_tables():
     tables = "| 城市 | 牧场数 |\n| --- | --- |\n| 青岛 | 5 |\n\n- 7 -\n\n| 年份 | 产值 |\n| --- | --- |\n| 2020 | 60 |"
     _, article = parse_article(tables)
     assert article.body_markdown == tables.replace("\n\n- 7 -", "")
+
+
+def test_a_figures_credit_is_read_from_its_caption_or_the_line_under_it():
+    body = (
+        "全市已建成海洋牧场五处。\n\n图 1 海洋牧场分布示意（资料来源：市海洋局）\n\n"
+        "图 2 牧场产值变化\n\n数据来源：市统计局\n\n下一步将扩大试点。（大众日报 20210330）"
+    )
+    _, article = parse_article(body)
+    assert [(f.caption, f.credit) for f in article.figures] == [
+        ("海洋牧场分布示意", "市海洋局"),
+        ("牧场产值变化", "市统计局"),
+    ]
+    assert article.body_markdown == "全市已建成海洋牧场五处。\n\n[[figure:1]]\n\n[[figure:2]]\n\n下一步将扩大试点。"
+    assert [s.outlet for s in article.sources] == ["大众日报"]

@@ -13,7 +13,8 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
   columns, become a pipe table. A table cut by a page break is one table again (the second half has
   no header separator of its own and as many columns).
 * ``图 N caption`` on its own line is a figure when it reads as a caption: not a sentence (no ，；,
-  no sentence end) and not continued by the next line. ``图 1 显示，…。`` is a paragraph.
+  no sentence end) and not continued by the next line. ``图 1 显示，…。`` is a paragraph. The figure's
+  credit is a bracketed ``（资料来源：…）`` ending the caption or a ``资料来源：…`` line right under it.
 * A plain numbered subhead (``一、…``, ``（一）…``) alone on a short line without sentence punctuation
   is a subheading.
 * Page breaks are repaired: a paragraph, list item or source line cut by a page break (with furniture
@@ -29,7 +30,9 @@ from .toc import LABEL, label_name
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 BOLD_LINE = re.compile(r"^(?:\*\*|__)\s*(.+?)\s*(?:\*\*|__)$")
-FIGURE_LINE = re.compile(r"^图\s*(\d{1,3})(?:\s*[:：.、]\s*|\s+)(\S.*)$")
+FIGURE_LINE = re.compile(r"^图\s*(\d{1,3}(?:[-－.]\d{1,2})?)(?:\s*[:：.、]\s*|\s+)(\S.*)$")
+CREDIT = re.compile(r"^(?:资料|数据|图片)?来源\s*[:：]\s*(\S.*?)[。.]?$")
+CAPTION_CREDIT = re.compile(r"[（(]((?:资料|数据|图片)?来源\s*[:：]\s*[^（）()]+)[）)]$")
 LIST_ITEM = re.compile(r"^(?:[-*+]\s|\d{1,3}[.、)）]\s|[（(]\d{1,2}[）)])")
 NUMBERED_SUBHEAD = re.compile(r"^(?:[一二三四五六七八九十百]{1,3}、|[（(][一二三四五六七八九十百]{1,3}[）)])\s*\S")
 PIPE_ROW = re.compile(r"^\|.*\|$")
@@ -48,6 +51,7 @@ class Block:
     line: int
     level: int = 0
     after_break: bool = False  # the line before it was page furniture (a page break)
+    credit: str = ""  # a figure's 资料来源
 
 
 def heading_text(text):
@@ -56,14 +60,18 @@ def heading_text(text):
 
 
 def figure_caption(text, following=""):
-    """The caption of a ``图 N …`` line, or None when the line is not a caption (a sentence, or a line
-    the next one continues)."""
+    """(caption, credit) of a ``图 N …`` line, or None when the line is not a caption (a sentence, or a
+    line the next one continues). A bracketed 来源 at the caption's end is its credit."""
     match = FIGURE_LINE.match(text)
     if not match or len(text) > MAX_CAPTION or is_terminated(text) or re.search(r"[，；,;]", text):
         return None
     if following[:1] in NON_INITIAL:
         return None
-    return collapse_spaces(match.group(2))
+    caption, credit = match.group(2), ""
+    tail = CAPTION_CREDIT.search(caption)
+    if tail:
+        caption, credit = caption[: tail.start()], CREDIT.match(tail.group(1)).group(1)
+    return collapse_spaces(caption), collapse_spaces(credit)
 
 
 def is_numbered_subhead(text):
@@ -148,6 +156,10 @@ class BodyReader:
             text = texts[0]
             for more in texts[1:]:
                 text = join_broken(text, more)
+            credit = CREDIT.match(text) if len(text) <= MAX_CAPTION else None
+            if credit and blocks and blocks[-1].kind == "figure" and not blocks[-1].credit:
+                blocks[-1].credit = collapse_spaces(credit.group(1))  # 资料来源 under a caption
+                return
             if len(texts) == 1 and is_numbered_subhead(text):
                 blocks.append(Block("bold", collapse_spaces(text), first_line))
                 return
@@ -187,7 +199,8 @@ class BodyReader:
             elif bold:
                 emit(Block("bold", collapse_spaces(bold.group(1)), number))
             elif not paragraph and figure_caption(text, following) is not None:
-                emit(Block("figure", figure_caption(text, following), number))
+                caption, credit = figure_caption(text, following)
+                emit(Block("figure", caption, number, credit=credit))
             else:
                 if paragraph and LIST_ITEM.match(text) and not LIST_ITEM.match(paragraph[0][1]):
                     flush()

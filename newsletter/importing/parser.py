@@ -201,7 +201,7 @@ class _Parser:
                 parts.append("#" * min(2 + extra, 6) + " " + block.text)
                 subheadings.append(block.text)
             elif block.kind == "figure":
-                figures.append(FigureData(caption=block.text))
+                figures.append(FigureData(caption=block.text, credit=block.credit))
                 parts.append(f"[[figure:{len(figures)}]]")
             else:
                 lead = REGION_LEAD.match(block.text) if block.kind == "text" else None
