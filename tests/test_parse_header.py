@@ -82,3 +82,8 @@ def test_the_publications_name_in_title_marks_may_share_the_issue_line():
 def test_a_labelled_date_of_issue_counts_as_marked_yinfa():
     header = f"2019年第5期\n\n（总第140期）\n\n2月28日\n\n印发日期：2019年3月7日\n\n{TITLES}"
     assert header_of(header)[3] == datetime.date(2019, 3, 7)
+
+
+def test_a_number_printed_without_its_year_takes_the_year_of_the_dated_line():
+    header = f"第5期（总第140期）\n\n2019年3月7日印发\n\n{TITLES}"
+    assert header_of(header) == (2019, 5, 140, datetime.date(2019, 3, 7))

@@ -2,7 +2,8 @@
 
 Rules (each has tests in tests/test_parse_header.py):
 
-* The header's facts may share one line or stand on several: ``2019年第5期（总第140期） 3月7日印发``
+* The header's facts may share one line or stand on several (a number without its year, ``第5期``,
+  takes the year of a date printed with one): ``2019年第5期（总第140期） 3月7日印发``
   or ``2019 年第 5 期`` / ``(总第 140 期)`` / ``3 月 7 日印发``. A header line holds nothing else: a
   line of body text that mentions "2019年第5期" is not the header.
 * Digits and brackets may be full-width (２０１９年第５期、（总第１４０期）): header lines are read
@@ -23,6 +24,7 @@ from .text import collapse_spaces
 
 ISSUE = re.compile(r"(\d{4})\s*年\s*第\s*(\d{1,3})\s*期")
 TOTAL = re.compile(r"[(\[]?\s*总\s*第\s*(\d{1,5})\s*期\s*[)\]]?")
+NUMBER = re.compile(r"第\s*(\d{1,3})\s*期")  # the number without its year (the date gives the year)
 DATE = re.compile(
     r"(?P<label>(?:印发|出版|编印)日期\s*[:：]?\s*)?"
     r"(?:(?P<year>\d{4})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]\s*(?P<yinfa>印\s*发)?"
@@ -49,7 +51,7 @@ def header_facts(text):
     line holds anything else as well (then it is not a header line)."""
     rest = fold(text).strip().strip("|").strip()
     found = {}
-    for key, pattern in (("issue", ISSUE), ("total", TOTAL), ("date", DATE)):
+    for key, pattern in (("issue", ISSUE), ("total", TOTAL), ("number", NUMBER), ("date", DATE)):
         match, rest = _remove(pattern, rest)
         if match:
             found[key] = match
@@ -59,13 +61,17 @@ def header_facts(text):
 
 
 def issue_line(lines):
-    """The first line holding the year and number: (index, year, number) or None."""
-    for index, (_, text, _) in enumerate(lines):
-        if "期" not in text:
-            continue
-        facts = header_facts(text)
-        if facts and "issue" in facts:
-            return index, int(facts["issue"].group(1)), int(facts["issue"].group(2))
+    """The first line holding the year and number: (index, year, number) or None. A number printed
+    without its year (``第5期``) takes the year of the header's date when that is printed with one."""
+    facts = [(index, header_facts(text)) for index, (_, text, _) in enumerate(lines) if "期" in text or "月" in text]
+    facts = [(index, found) for index, found in facts if found]
+    for index, found in facts:
+        if "issue" in found:
+            return index, int(found["issue"].group(1)), int(found["issue"].group(2))
+    years = [int(f["date"].group("year")) for _, f in facts if "date" in f and f["date"].group("year")]
+    for index, found in facts:
+        if "number" in found and years:
+            return index, years[0], int(found["number"].group(1))
     return None
 
 
