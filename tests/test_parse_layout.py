@@ -121,3 +121,22 @@ def test_a_figures_credit_is_read_from_its_caption_or_the_line_under_it():
     ]
     assert article.body_markdown == "全市已建成海洋牧场五处。\n\n[[figure:1]]\n\n[[figure:2]]\n\n下一步将扩大试点。"
     assert [s.outlet for s in article.sources] == ["大众日报"]
+
+
+def test_a_conversion_without_blank_lines_reads_as_the_same_issue():
+    body = (
+        "【山东】\n\n### 青岛启动海洋牧场建设行动\n\n"
+        "青岛市近日启动海洋牧场建设行动，计划三年内新建国家级海洋牧场示范区五处，带动相关产业产值突破百亿元。\n\n"
+        "全市已建成海洋牧场，总面积超过十万亩，共\n\n- 7 -\n\n五处，年产值百亿元。\n\n"
+        "一、总体要求\n\n到 2025 年建成牧场十处，形成布局合理、功能完善的海洋牧场体系。\n\n"
+        "措施包括：\n\n1. 新建人工鱼礁区；\n2. 建设监测平台。\n\n"
+        "| 城市 | 牧场数 |\n| --- | --- |\n| 青岛 | 5 |\n\n"
+        "图 1 海洋牧场分布示意\n\n【烟台】新建牧场三处。（大众日报 20210330）"
+    )
+    spaced = document(TOC, body, note="编者按\n\n今年以来，各地密集出台海洋经济政策。")
+    dense = "\n".join(line for line in spaced.split("\n") if line.strip())
+    assert parse(dense).to_json() == parse(spaced).to_json()
+    (article,) = parse(dense).articles()
+    assert "## 一、总体要求" in article.body_markdown and "| 青岛 | 5 |" in article.body_markdown
+    assert [f.caption for f in article.figures] == ["海洋牧场分布示意"] and article.region_tags == ["烟台"]
+    assert parse(dense).editor_note == "编者按\n\n今年以来，各地密集出台海洋经济政策。"

@@ -17,6 +17,12 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
   credit is a bracketed ``（资料来源：…）`` ending the caption or a ``资料来源：…`` line right under it.
 * A plain numbered subhead (``一、…``, ``（一）…``) alone on a short line without sentence punctuation
   is a subheading.
+* In a conversion without blank lines between paragraphs (fewer blank lines than a tenth of the
+  lines), a line ending a sentence ends its paragraph, a line shorter than a full one (four fifths of
+  the upper-quartile line) that ends no sentence stands alone (a plain title or subhead), and a figure
+  caption needs no blank line around it, and lines of aligned columns go on as rows of one table;
+  otherwise a paragraph runs to the next blank line. Pipe table rows and the lines around them are
+  always different blocks.
 * Page breaks are repaired: a paragraph, list item or source line cut by a page break (with furniture
   or a figure between the halves) is joined again; so is a paragraph whose bracket is still open.
 """
@@ -25,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from .sources import read_tail
-from .text import NON_INITIAL, collapse_spaces, continues, is_terminated, join_broken
+from .text import NON_INITIAL, collapse_spaces, continues, is_terminated, join_broken, looks_like_heading
 from .toc import LABEL, label_name
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
@@ -42,6 +48,7 @@ REGION_LEAD = re.compile(r"^(?:\*\*|__)?【([^【】]{1,30})】")  # a lead may 
 ORDINAL = re.compile(r"^(\d{1,3})[.、)）]\s")
 MAX_SUBHEAD = 40
 MAX_CAPTION = 100
+DENSE_MIN_LINES = 10
 
 
 @dataclass
@@ -118,6 +125,10 @@ def _table_rows(lines):
     return out, True
 
 
+def _columns(line):
+    return 0 if PIPE_ROW.match(line) else len([cell for cell in COLUMN_GAP.split(line) if cell.strip()])
+
+
 def _pipe_cells(row):
     return [cell for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
 
@@ -127,11 +138,35 @@ class BodyReader:
     log of what it dropped); ``sections`` the issue's TOC labels; ``is_place(name)`` the gazetteer's
     answer."""
 
-    def __init__(self, furniture, sections, is_place):
+    def __init__(self, furniture, sections, is_place, body_lines):
         self.furniture, self.sections, self.is_place = furniture, sections, is_place
+        # A conversion without blank lines between paragraphs: a line ending a sentence ends its
+        # paragraph, and a short line without sentence punctuation (a plain title) stands alone.
+        filled = sorted(len(text) for _, text, _ in body_lines if text)
+        self.dense = len(filled) >= DENSE_MIN_LINES and (len(body_lines) - len(filled)) * 10 < len(filled)
+        self.short = filled[len(filled) * 3 // 4] * 4 // 5 if self.dense else 0  # shorter than a full line
+
+    def _ends_paragraph(self, paragraph, following):
+        """In a file without blank lines: whether the paragraph so far ends before ``following``."""
+        previous = paragraph[-1][1]
+        if following[:1] in NON_INITIAL:
+            return False
+        if PIPE_ROW.match(previous) and PIPE_ROW.match(following):
+            return False
+        columns = _columns(previous), _columns(following)
+        if max(columns) >= 2:
+            return columns[0] != columns[1]  # aligned columns: rows of one table go on
+        complete = is_terminated(previous) or bool(CLOSED_AFTER_SENTENCE.search(previous))
+        if LIST_ITEM.match(paragraph[0][1]):
+            return not LIST_ITEM.match(following) and complete
+        if complete:
+            return True
+        # A line shorter than a full one that ends no sentence is a plain title or subhead.
+        return len(paragraph) == 1 and (len(previous) < self.short or looks_like_heading(previous))
 
     def blocks(self, lines):
         blocks, paragraph, lead = _Blocks(), [], []
+        dense = self.dense
 
         def flush():
             if not paragraph:
@@ -198,11 +233,15 @@ class BodyReader:
                 emit(Block("heading", collapse_spaces(heading.group(2).strip("*")), number, len(heading.group(1))))
             elif bold:
                 emit(Block("bold", collapse_spaces(bold.group(1)), number))
-            elif not paragraph and figure_caption(text, following) is not None:
+            elif (not paragraph or dense) and figure_caption(text, following) is not None:
                 caption, credit = figure_caption(text, following)
                 emit(Block("figure", caption, number, credit=credit))
             else:
                 if paragraph and LIST_ITEM.match(text) and not LIST_ITEM.match(paragraph[0][1]):
+                    flush()
+                elif paragraph and bool(PIPE_ROW.match(paragraph[-1][1])) != bool(PIPE_ROW.match(text)):
+                    flush()  # a table's rows and the text around it are different blocks
+                elif paragraph and dense and self._ends_paragraph(paragraph, text):
                     flush()
                 if lead and not paragraph:
                     text = lead.pop().text + text

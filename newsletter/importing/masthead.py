@@ -9,7 +9,8 @@ Rules (tests in tests/test_parse_masthead.py):
 * Names are separated by spaces, U+3000, 、 or commas (，,；;); Latin words run on as one name
   ("BRI Institute"). Phone and fax keep their text (several numbers joined by one space).
 * A field's values may continue on the lines below it until a blank line, another label, a heading
-  or a TOC entry.
+  or a TOC entry, or a line that cannot be one of its values (anything but numbers for 电话/传真; a
+  sentence or a note's label such as 编者按 for names), which ends the masthead.
 
 ``read`` also says which line the masthead ended on, so that what follows it (an 编者按) can be kept
 as the issue's editor's note.
@@ -58,6 +59,18 @@ def add(values, label, text):
         values[label] += split_names(text)
 
 
+PHONE = re.compile(r"[\d\s\-－—()（）+转/、,，;；]+")
+NOTE_LABEL = re.compile(r"^(?:编者按|编者的话|卷首语|本期导读)")
+
+
+def _continues_field(label, text):
+    """Whether a line without a label holds more of ``label``'s values: numbers for 电话/传真, names
+    (short, no sentence punctuation, not a note's label) for the others."""
+    if label in ("电话", "传真"):
+        return bool(PHONE.fullmatch(text))
+    return len(text) <= 60 and not re.search(r"[。！？：:]", text) and not NOTE_LABEL.match(text)
+
+
 def read(lines, is_boundary):
     """``lines`` are (line number, text, hard break) of the header. Returns (values, index of the last
     masthead line or None). ``is_boundary(text)`` says a line ends a field (a heading, a TOC entry)."""
@@ -75,7 +88,9 @@ def read(lines, is_boundary):
             for label, value in segments:
                 add(values, label, value)
             current, last = segments[-1][0], index
-        elif current is not None:
+        elif current is not None and _continues_field(current, text):
             add(values, current, text)
             last = index
+        else:
+            current = None
     return values, last

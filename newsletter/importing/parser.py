@@ -112,7 +112,7 @@ class _Parser:
         # The file's own running lines: its cover lines before the TOC, its title and subtitle, its footer.
         learned = [t for _, t, _ in self.lines[:toc_start] + self.lines[footer_start:]] + [title, subtitle]
         self.furniture.learn(learned)
-        reader = BodyReader(self.furniture, set(self.sections), self._is_place)
+        reader = BodyReader(self.furniture, set(self.sections), self._is_place, self.lines[body_start:footer_start])
         editor_note = self._editor_note(reader, note_start, body_start)
         blocks = reader.blocks(self.lines[body_start:footer_start])
         sections = self._articles(blocks, entries)
@@ -168,7 +168,7 @@ class _Parser:
                 self.warnings.append(
                     Notice(
                         Notice.DROPPED_TEXT,
-                        f"第 {block.line} 行的文字不属于任何文章，已略过。",
+                        "这段文字在第一篇文章之前，不属于任何文章，已略过。",
                         text=block.text,
                         line=block.line,
                     )
@@ -234,7 +234,7 @@ class _Parser:
             self.warnings.append(
                 Notice(
                     Notice.UNPARSED_SOURCE,
-                    f"第 {block.line} 行起的段落末尾像是来源行，但未能识别，已留在正文中：{unparsed}",
+                    f"这段文字末尾像是来源行，但未能识别，已留在正文中：{unparsed}",
                     text=unparsed,
                     line=block.line,
                 )
