@@ -114,3 +114,11 @@ def test_a_toc_without_bullets_with_an_indented_continuation_line():
     )
     data = parse(document(toc, body))
     assert [(s.region, len(s.articles)) for s in data.sections] == [("江苏", 2), ("浙江", 1)]
+
+
+def test_without_section_markers_the_body_starts_at_a_shortened_first_title_after_the_masthead():
+    toc = "- 【福建】 厦门出台跨境电商扶持政策"
+    body = "厦门出台跨境电商扶持政策 首年补贴最高五百万元\n\n厦门市商务局近日印发扶持政策。"
+    data = parse(document(toc, body, note="编者按：本期关注福建。"))
+    assert (data.editors, data.editor_note) == (["林一", "陈二"], "编者按：本期关注福建。")
+    assert [a.title for a in data.articles()] == ["厦门出台跨境电商扶持政策 首年补贴最高五百万元"]

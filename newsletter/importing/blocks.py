@@ -90,7 +90,7 @@ def is_numbered_subhead(text):
     )
 
 
-def _alone_label(text):
+def alone_label(text):
     """【X】 alone on a line, as a heading or bold line too → X (spacing removed), else None."""
     inner = heading_text(text).strip()
     bold = BOLD_LINE.match(inner)
@@ -214,7 +214,7 @@ class BodyReader:
                 flush()
                 blocks.page_break()
                 continue
-            label = _alone_label(text)
+            label = alone_label(text)
             if label is not None:
                 if label in self.sections:
                     emit(Block("section", label, number))

@@ -34,7 +34,7 @@ import re
 from newsletter.text_input import import_file
 
 from . import furniture, header, masthead, titles, toc
-from .blocks import HEADING, REGION_LEAD, BodyReader, _alone_label, heading_text, repair_page_breaks
+from .blocks import HEADING, REGION_LEAD, BodyReader, alone_label, heading_text, repair_page_breaks
 from .gazetteer import is_place
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
 from .sources import is_note, read_tail, split_source
@@ -86,13 +86,15 @@ class _Parser:
         self.sections = list(dict.fromkeys(region for region, _, _ in entries))
 
         # The masthead is read before the body only: a line "编辑：…" closing an article is not one.
-        after_toc = self.lines[toc_end : self._body_start(toc_end, entries)]
+        after_toc = self.lines[toc_end : self._body_start(toc_end, entries) or len(self.lines)]
         values, last = masthead.read(after_toc, lambda t: bool(HEADING.match(t) or toc.BULLET.match(t)))
         before_values, before_last = masthead.read(self.lines[:toc_start], lambda t: bool(HEADING.match(t)))
         if last is None and before_last is not None:
             values = before_values
         note_start = toc_end + (last + 1 if last is not None else 0)
         body_start = self._body_start(note_start, entries)
+        if body_start is None:  # no marker and no title: matching the TOC reports the error
+            body_start = note_start
         head = self.lines[:toc_start] + self.lines[toc_end:body_start]
 
         total, total_line = header.total_number(head)
@@ -140,15 +142,25 @@ class _Parser:
         return name in self.sections or is_place(name, self.known_regions)
 
     def _body_start(self, start, entries):
+        """The first TOC section marker or the first article's title (or the start of it: the TOC may
+        shorten or wrap it) at or after ``start``; None when there is neither."""
         first_title = for_matching(entries[0][1])
         for index in range(start, len(self.lines)):
             text = self.lines[index][1]
             if not text:
                 continue
-            if _alone_label(text) in self.sections or for_matching(heading_text(text)) == first_title:
+            if alone_label(text) in self.sections:
                 return index
-        # No marker and no exact title: the body starts after the masthead; matching reports the error.
-        return start
+            found = for_matching(heading_text(text))
+            if found == first_title or (
+                len(text) <= titles.MAX_TITLE_LINE
+                and min(len(found), len(first_title)) >= 4
+                and (found.startswith(first_title) or first_title.startswith(found))
+                and not masthead.label_segments(text)
+                and not re.search(r"[，。；！？]", text)
+            ):
+                return index
+        return None
 
     def _editor_note(self, reader, start, end):
         blocks = reader.blocks(self.lines[start:end])
