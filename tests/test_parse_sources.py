@@ -112,3 +112,10 @@ def test_outlets_on_either_side_of_a_page_break_stay_two_outlets():
 def test_an_eight_digit_date_cut_by_a_page_break_is_one_date():
     sources, _, _ = sources_of("全市新建牧场五处。（大众日报 2021\n\n- 12 -\n\n0330）")
     assert sources == [("大众日报", D(2021, 3, 30))]
+
+
+def test_a_dated_source_line_under_a_figure_caption_is_the_articles_source_not_the_figures_credit():
+    _, article = parse_article("全市新建牧场五处。\n\n图 1 海洋牧场分布示意\n\n来源：大众日报 2021年3月30日")
+    assert [(s.outlet, s.date) for s in article.sources] == [("大众日报", D(2021, 3, 30))]
+    assert [(f.caption, f.credit) for f in article.figures] == [("海洋牧场分布示意", "")]
+    assert article.body_markdown == "全市新建牧场五处。\n\n[[figure:1]]"

@@ -30,7 +30,7 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
 import re
 from dataclasses import dataclass
 
-from .sources import read_tail
+from .sources import DATE_HINT, read_tail
 from .text import NON_INITIAL, collapse_spaces, continues, is_terminated, join_broken, looks_like_heading
 from .toc import LABEL, label_name
 
@@ -191,7 +191,8 @@ class BodyReader:
             text = texts[0]
             for more in texts[1:]:
                 text = join_broken(text, more)
-            credit = CREDIT.match(text) if len(text) <= MAX_CAPTION else None
+            # A dated 来源 line is the article's source line, not the figure's credit.
+            credit = CREDIT.match(text) if len(text) <= MAX_CAPTION and not DATE_HINT.search(text) else None
             if credit and blocks and blocks[-1].kind == "figure" and not blocks[-1].credit:
                 blocks[-1].credit = collapse_spaces(credit.group(1))  # 资料来源 under a caption
                 return
