@@ -56,3 +56,8 @@ def test_a_word_containing_a_label_inside_a_name_is_not_a_label():
 
 def test_no_masthead_gives_empty_fields():
     assert masthead_of("") == ([], [], [], "", "")
+
+
+def test_label_characters_spaced_apart_to_justify_a_column_are_still_labels():
+    masthead = "主\u3000办：海河政策研究中心\u3000滨城档案馆\n编\u3000辑：林一 陈二\n统 筹：周三\n电\u3000话：010-5550101\n传\u3000真：010-5550102"
+    assert masthead_of(masthead) == EXPECTED

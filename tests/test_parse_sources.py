@@ -119,3 +119,8 @@ def test_a_dated_source_line_under_a_figure_caption_is_the_articles_source_not_t
     assert [(s.outlet, s.date) for s in article.sources] == [("大众日报", D(2021, 3, 30))]
     assert [(f.caption, f.credit) for f in article.figures] == [("海洋牧场分布示意", "")]
     assert article.body_markdown == "全市新建牧场五处。\n\n[[figure:1]]"
+
+
+def test_the_page_a_source_was_printed_on_is_not_an_outlet():
+    sources, body, _ = sources_of("全市新建牧场五处。（来源：大众日报 2021年3月30日 第2版）")
+    assert sources == [("大众日报", D(2021, 3, 30))] and body == "全市新建牧场五处。"

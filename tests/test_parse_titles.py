@@ -122,3 +122,17 @@ def test_without_section_markers_the_body_starts_at_a_shortened_first_title_afte
     data = parse(document(toc, body, note="编者按：本期关注福建。"))
     assert (data.editors, data.editor_note) == (["林一", "陈二"], "编者按：本期关注福建。")
     assert [a.title for a in data.articles()] == ["厦门出台跨境电商扶持政策 首年补贴最高五百万元"]
+
+
+def test_page_numbers_after_toc_titles_are_not_titles():
+    toc = "- 【江苏】 无锡建设车联网先导区 …… 2  南京发布智慧交通方案  3\n- 【浙江】 杭州推进城市大脑建设......4"
+    body = (
+        "【江苏】\n\n### 无锡建设车联网先导区\n\n无锡市推进车联网建设。\n\n### 南京发布智慧交通方案\n\n南京市发布方案。\n\n"
+        "【浙江】\n\n### 杭州推进城市大脑建设\n\n杭州市推进建设。"
+    )
+    data = parse(document(toc, body))
+    assert [a.toc_title for a in data.articles()] == [
+        "无锡建设车联网先导区",
+        "南京发布智慧交通方案",
+        "杭州推进城市大脑建设",
+    ]

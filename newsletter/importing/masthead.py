@@ -3,7 +3,8 @@
 Rules (tests in tests/test_parse_masthead.py):
 
 * A label is followed by a full-width or ASCII colon, by spaces, or by nothing (its values then stand
-  on the lines below it): ``主办：A``, ``主办: A``, ``主办 A``, ``主办`` / ``A`` / ``B``.
+  on the lines below it): ``主办：A``, ``主办: A``, ``主办 A``, ``主办`` / ``A`` / ``B``; its two
+  characters may be spaced apart to justify a column (``主　办：A``, ``编 辑：甲``).
 * Several labelled fields may share one line: ``主办：A  B 编辑：甲 乙 统筹：丙 电话：022-1 传真：022-2``
   (a label is recognised at the start of a line or after a space).
 * Names are separated by spaces, U+3000, 、 or commas (，,；;); Latin words run on as one name
@@ -19,7 +20,8 @@ as the issue's editor's note.
 import re
 
 LABELS = {"主办": "主办", "主办单位": "主办", "编辑": "编辑", "统筹": "统筹", "电话": "电话", "传真": "传真"}
-LABEL = re.compile(r"(?:^|(?<=\s))(主办单位|主办|编辑|统筹|电话|传真)(?:\s*[:：]\s*|\s+|$)")
+# A label's two characters may be spaced apart to justify a column (主　办：).
+LABEL = re.compile(r"(?:^|(?<=\s))(主\s?办(?:\s?单\s?位)?|编\s?辑|统\s?筹|电\s?话|传\s?真)(?:\s*[:：]\s*|\s+|$)")
 NAME_SEPARATORS = re.compile(r"[\s\u3000、，,；;]+")
 
 
@@ -35,7 +37,7 @@ def label_segments(text):
     segments = []
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        segments.append((LABELS[match.group(1)], text[match.end() : end].strip()))
+        segments.append((LABELS[re.sub(r"\s", "", match.group(1))], text[match.end() : end].strip()))
     return segments
 
 

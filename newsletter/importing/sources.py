@@ -9,6 +9,7 @@ Rules (tests in tests/test_parse_sources.py):
   or more outlets and their dates, read by the admin's one-line rule (``newsletter.source_line``):
   ``（来源：人民日报 2019年3月5日）``, ``（据新华社 2019-03-05）``, ``（经济日报 20190305）`` with
   full-width digits too, several outlets, or no date at all. A date without a year takes the issue's.
+  The page it was printed on (``第2版``, ``A3版``) is not an outlet.
 * Prefixes (来源：, 资料来源：, 据, 摘自, 转自, 综合) are not part of an outlet's name.
 * A tail is taken as a source line when it has a prefix, a date, or only names that end like an
   outlet's (…报, …社, …网, …台, …刊, …志, …财经, …新闻, …客户端, Times …). One that looks like a
@@ -32,6 +33,7 @@ PREFIX = re.compile(
 # 据 and 综合 also begin ordinary asides (据了解, 综合来看): with them the names must look like outlets.
 WEAK_PREFIX = re.compile(r"^\s*(?:据|综合)(?![:：])")
 BARE_SOURCE = re.compile(r"^(?:资料来源|信息来源|来源)\s*[:：]\s*\S")
+EDITION = re.compile(r"(?<!\S)[A-Z]?第?\s*[A-Z]?\d{1,3}\s*版(?!\S)")  # 第2版, A3版: the page, not an outlet
 NOTE = re.compile(r"^(?:注|备注|说明|附注)\s*[:：]")
 DATE_HINT = re.compile(
     r"(?<!\d)\d{8}(?!\d)|\d{4}\s*[-./／]\s*\d{1,2}\s*[-./／]\s*\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
@@ -70,7 +72,7 @@ def read_tail(text, reference_date):
     else:
         return text, [], ""
     has_date = bool(DATE_HINT.search(inner))
-    names = PREFIX.sub("", inner.strip())
+    names = EDITION.sub(" ", PREFIX.sub("", inner.strip()))
     if WEAK_PREFIX.match(inner):
         has_prefix = has_date or any(OUTLET_ENDING.search(t) for t in re.split(r"[\s、；;，,]+", names) if t)
     else:

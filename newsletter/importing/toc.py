@@ -34,9 +34,16 @@ def label_name(inner):
     return name
 
 
+# A printed TOC's page number after its title, with or without dot leaders: "标题 …… 3", "标题  3".
+PAGE_REFERENCE = re.compile(r"^(?:[.．·…\s]*\d{1,3}|[.．·…]+)$")
+LEADER = re.compile(r"\s*[.．·…]{2,}\s*\d{0,3}\s*$")
+
+
 def split_titles(text):
-    """TOC titles on one bullet are separated by line breaks or by runs of two or more spaces."""
-    return [collapse_spaces(part) for part in re.split(r"\s{2,}|\u3000+", text.strip()) if part.strip()]
+    """TOC titles on one bullet are separated by line breaks or by runs of two or more spaces; a page
+    number (with its dot leaders) is not a title."""
+    parts = [LEADER.sub("", part) for part in re.split(r"\s{2,}|\u3000+", text.strip())]
+    return [collapse_spaces(part) for part in parts if part.strip() and not PAGE_REFERENCE.match(part.strip())]
 
 
 def read(lines, is_label_line):
