@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from newsletter.importing.schema import Notice
+from newsletter.source_line import parse_source_line
 from tests.parse_helpers import kinds, parse_article
 
 D = datetime.date
@@ -124,3 +125,10 @@ def test_a_dated_source_line_under_a_figure_caption_is_the_articles_source_not_t
 def test_the_page_a_source_was_printed_on_is_not_an_outlet():
     sources, body, _ = sources_of("全市新建牧场五处。（来源：大众日报 2021年3月30日 第2版）")
     assert sources == [("大众日报", D(2021, 3, 30))] and body == "全市新建牧场五处。"
+
+
+@pytest.mark.parametrize(
+    "line", ["据新华社 2021年3月30日", "（据新华社 20210330）", "摘自：新华社 20210330", "转自新华社 2021-03-30"]
+)
+def test_the_admins_one_line_rule_drops_the_same_prefixes(line):
+    assert [(s.outlet, s.date) for s in parse_source_line(line)] == [("新华社", D(2021, 3, 30))]
