@@ -89,3 +89,12 @@ def test_a_toc_section_alone_on_a_line_inside_the_body_starts_that_section():
 def test_a_bold_lead_is_a_lead_too():
     _, article = parse_article("全省推进海洋牧场建设。\n\n**【烟台】**新建牧场三处。")
     assert article.region_tags == ["烟台"]
+
+
+def test_a_heading_that_is_just_a_toc_section_name_is_that_sections_marker():
+    toc = "- 【区域】 多地试点数据资产入表\n- 【湖南】 长沙发布智能网联汽车条例"
+    body = "## 区域\n\n### 多地试点数据资产入表\n\n多地开展试点。\n\n## 湖 南\n\n### 长沙发布智能网联汽车条例\n\n长沙市发布条例。"
+    data = parse(document(toc, body))
+    assert [(s.region, len(s.articles)) for s in data.sections] == [("区域", 1), ("湖南", 1)]
+    assert data.articles()[0].body_markdown == "多地开展试点。" and data.articles()[0].subheadings == []
+    assert data.editor_note == "" and data.warnings == []

@@ -6,7 +6,7 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
 * Page furniture (furniture.py) is dropped where it stands and ends the paragraph before it; the
   block after it is marked as following a page break.
 * 【X】 alone on a line (or as a heading or bold line) is a section marker when X is one of the issue's
-  TOC sections; a region lead when X names a place (joined to the paragraph after it, as a lead at a
+  TOC sections (so is a heading or bold line that is just X, without brackets); a region lead when X names a place (joined to the paragraph after it, as a lead at a
   paragraph's start); otherwise a label kept as its own paragraph.
 * A Markdown pipe table stays a table (a header separator row is added when missing); lines of
   columns aligned by two or more spaces, U+3000 or tabs, at least two lines of the same number of
@@ -99,6 +99,14 @@ def alone_label(text):
     if match and match.end() == len(inner):
         return label_name(match.group(1)) or None
     return None
+
+
+def section_heading(text, sections):
+    """A heading or bold line that is just a TOC section's name, without brackets (## 上海) → the name."""
+    if not (HEADING.match(text) or BOLD_LINE.match(text)):
+        return None
+    bare = re.sub(r"\s+", "", heading_text(text).strip("*_ "))
+    return bare if bare in sections else None
 
 
 def _table_rows(lines):
@@ -215,7 +223,7 @@ class BodyReader:
                 flush()
                 blocks.page_break()
                 continue
-            label = alone_label(text)
+            label = alone_label(text) or section_heading(text, self.sections)
             if label is not None:
                 if label in self.sections:
                     emit(Block("section", label, number))

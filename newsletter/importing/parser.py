@@ -34,7 +34,7 @@ import re
 from newsletter.text_input import import_file
 
 from . import furniture, header, masthead, titles, toc
-from .blocks import HEADING, REGION_LEAD, BodyReader, alone_label, heading_text, repair_page_breaks
+from .blocks import HEADING, REGION_LEAD, BodyReader, alone_label, heading_text, repair_page_breaks, section_heading
 from .gazetteer import is_place
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
 from .sources import is_note, read_tail, split_source
@@ -149,7 +149,7 @@ class _Parser:
             text = self.lines[index][1]
             if not text:
                 continue
-            if alone_label(text) in self.sections:
+            if alone_label(text) in self.sections or section_heading(text, self.sections):
                 return index
             found = for_matching(heading_text(text))
             if found == first_title or (
