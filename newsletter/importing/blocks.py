@@ -1,5 +1,5 @@
 """Body lines → blocks (paragraphs, headings, lists, tables, figures, section markers), page
-furniture dropped and reported, page breaks repaired.
+furniture dropped (and logged by furniture.py).
 
 Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests/test_parse_regions.py):
 
@@ -8,10 +8,7 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
 * 【X】 alone on a line (or as a heading or bold line) is a section marker when X is one of the issue's
   TOC sections (so is a heading or bold line that is just X, without brackets); a region lead when X names a place (joined to the paragraph after it, as a lead at a
   paragraph's start); otherwise a label kept as its own paragraph.
-* A Markdown pipe table stays a table (a header separator row is added when missing); lines of
-  columns aligned by two or more spaces, U+3000 or tabs, at least two lines of the same number of
-  columns, become a pipe table. A table cut by a page break is one table again (the second half has
-  no header separator of its own and as many columns).
+* Tables: see tables.py.
 * ``图 N caption`` on its own line is a figure when it reads as a caption: not a sentence (no ，；,
   no sentence end) and not continued by the next line. ``图 1 显示，…。`` is a paragraph. The figure's
   credit is a bracketed ``（资料来源：…）`` ending the caption or a ``资料来源：…`` line right under it.
@@ -23,15 +20,15 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
   caption needs no blank line around it, and lines of aligned columns go on as rows of one table;
   otherwise a paragraph runs to the next blank line. Pipe table rows and the lines around them are
   always different blocks.
-* Page breaks are repaired: a paragraph, list item or source line cut by a page break (with furniture
-  or a figure between the halves) is joined again; so is a paragraph whose bracket is still open.
+* Page breaks are repaired afterwards, per article: see pagebreaks.py.
 """
 
 import re
 from dataclasses import dataclass
 
-from .sources import DATE_HINT, read_tail
-from .text import NON_INITIAL, collapse_spaces, continues, is_terminated, join_broken, looks_like_heading
+from .sources import DATE_HINT
+from .tables import PIPE_ROW, columns, table_rows
+from .text import NON_INITIAL, collapse_spaces, is_complete, is_terminated, join_broken, looks_like_heading
 from .toc import LABEL, label_name
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
@@ -41,11 +38,7 @@ CREDIT = re.compile(r"^(?:资料|数据|图片)?来源\s*[:：]\s*(\S.*?)[。.]?
 CAPTION_CREDIT = re.compile(r"[（(]((?:资料|数据|图片)?来源\s*[:：]\s*[^（）()]+)[）)]$")
 LIST_ITEM = re.compile(r"^(?:[-*+]\s|\d{1,3}[.、)）]\s|[（(]\d{1,2}[）)])")
 NUMBERED_SUBHEAD = re.compile(r"^(?:[一二三四五六七八九十百]{1,3}、|[（(][一二三四五六七八九十百]{1,3}[）)])\s*\S")
-PIPE_ROW = re.compile(r"^\|.*\|$")
-PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
-COLUMN_GAP = re.compile(r"\s{2,}|\t|\u3000+")
 REGION_LEAD = re.compile(r"^(?:\*\*|__)?【([^【】]{1,30})】")  # a lead may be printed bold
-ORDINAL = re.compile(r"^(\d{1,3})[.、)）]\s")
 MAX_SUBHEAD = 40
 MAX_CAPTION = 100
 DENSE_MIN_LINES = 10
@@ -109,38 +102,6 @@ def section_heading(text, sections):
     return bare if bare in sections else None
 
 
-def _table_rows(lines):
-    """Lines → (Markdown pipe table lines, whether the header separator row was added), or None when
-    they are not a table."""
-    if len(lines) < 2:
-        return None
-    if all(PIPE_ROW.match(line) for line in lines):
-        rows = list(lines)
-        if not PIPE_SEPARATOR.match(rows[1]):
-            cells = len(_pipe_cells(rows[0]))
-            rows.insert(1, "|" + "|".join(" --- " for _ in range(cells)) + "|")
-            return rows, True
-        return rows, False
-    split = [[cell.strip() for cell in COLUMN_GAP.split(line) if cell.strip()] for line in lines]
-    widths = {len(cells) for cells in split}
-    if len(widths) != 1 or widths.pop() < 2 or any(len(cell) > 40 for cells in split for cell in cells):
-        return None
-    out = []
-    for index, cells in enumerate(split):
-        out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-        if index == 0:
-            out.append("|" + "|".join(" --- " for _ in cells) + "|")
-    return out, True
-
-
-def _columns(line):
-    return 0 if PIPE_ROW.match(line) else len([cell for cell in COLUMN_GAP.split(line) if cell.strip()])
-
-
-def _pipe_cells(row):
-    return [cell for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
-
-
 class BodyReader:
     """Reads body lines into blocks. ``furniture`` is the file's ``furniture.Furniture`` (it keeps the
     log of what it dropped); ``sections`` the issue's TOC labels; ``is_place(name)`` the gazetteer's
@@ -161,10 +122,10 @@ class BodyReader:
             return False
         if PIPE_ROW.match(previous) and PIPE_ROW.match(following):
             return False
-        columns = _columns(previous), _columns(following)
-        if max(columns) >= 2:
-            return columns[0] != columns[1]  # aligned columns: rows of one table go on
-        complete = is_terminated(previous) or bool(CLOSED_AFTER_SENTENCE.search(previous))
+        widths = columns(previous), columns(following)
+        if max(widths) >= 2:
+            return widths[0] != widths[1]  # aligned columns: rows of one table go on
+        complete = is_complete(previous)
         if LIST_ITEM.match(paragraph[0][1]):
             return not LIST_ITEM.match(following) and complete
         if complete:
@@ -182,7 +143,7 @@ class BodyReader:
             texts = [t for _, t in paragraph]
             first_line = paragraph[0][0]
             paragraph.clear()
-            table = _table_rows(texts)
+            table = table_rows(texts)
             if table:
                 # level 1: the separator row is the parser's (the lines had no header row of their own)
                 blocks.append(Block("table", "\n".join(table[0]), first_line, level=int(table[1])))
@@ -273,77 +234,3 @@ class _Blocks(list):
         if self.broken:
             block.after_break, self.broken = True, False
         super().append(block)
-
-
-def _open_bracket(text):
-    return text.count("（") + text.count("(") > text.count("）") + text.count(")")
-
-
-# A sentence closed by a bracketed aside or source line: "…。（大众日报 20210330）" is complete.
-CLOSED_AFTER_SENTENCE = re.compile(r"[。！？!?][”’」』]?\s*[（(][^（）()]*[）)]\s*$")
-
-
-def _continues(previous, following):
-    if _open_bracket(previous):
-        return True
-    if CLOSED_AFTER_SENTENCE.search(previous) and following[:1] not in NON_INITIAL:
-        return False
-    return continues(previous, following)
-
-
-def _join_halves(first, second):
-    """A paragraph's halves. Inside a source line cut by a page break the break also separated two
-    outlets (（中国证券报 / 上海证券报 20210817）): joined with a space when that reads as sources."""
-    joined = join_broken(first, second)
-    if _open_bracket(first):
-        spaced = f"{first.rstrip()} {second.lstrip()}"
-        _, sources, _ = read_tail(spaced, None)
-        if sources:
-            _, together, _ = read_tail(joined, None)
-            if len(sources) > len(together):
-                return spaced
-    return joined
-
-
-def repair_page_breaks(blocks):
-    """Re-join paragraphs, list items and source lines cut by a page break (possibly with a figure
-    placed between the halves)."""
-    out = []
-    for block in blocks:
-        if block.kind == "text" and not REGION_LEAD.match(block.text) and not LIST_ITEM.match(block.text):
-            j = len(out) - 1
-            while j >= 0 and out[j].kind == "figure":
-                j -= 1
-            if j >= 0 and out[j].kind == "text" and _continues(out[j].text, block.text):
-                out[j] = Block("text", _join_halves(out[j].text, block.text), out[j].line)
-                continue
-            if j >= 0 and out[j].kind == "list":
-                items = out[j].text.split("\n")
-                cut = block.after_break and not is_terminated(items[-1])
-                if cut or block.text[:1] in NON_INITIAL:
-                    items[-1] = join_broken(items[-1], block.text)
-                    out[j] = Block("list", "\n".join(items), out[j].line, after_break=True)
-                    continue
-        if block.kind == "table" and out and out[-1].kind == "table" and block.after_break:
-            first, second = out[-1].text.split("\n"), block.text.split("\n")
-            if len(_pipe_cells(first[0])) == len(_pipe_cells(second[0])) and block.level == 1:
-                # A table cut by a page break: the second half has no header row of its own.
-                out[-1] = Block("table", "\n".join(first + second[:1] + second[2:]), out[-1].line)
-                continue
-        if block.kind == "list" and out and out[-1].kind == "list" and _list_goes_on(out[-1], block):
-            out[-1] = Block("list", out[-1].text + "\n" + block.text, out[-1].line)
-            continue
-        out.append(block)
-    return out
-
-
-def _list_goes_on(first, second):
-    """A list cut by a page break (or whose last item was): the second half's numbering continues the
-    first's, or both are bullets."""
-    if not (second.after_break or first.after_break):
-        return False
-    last, following = first.text.split("\n")[-1], second.text.split("\n")[0]
-    a, b = ORDINAL.match(last), ORDINAL.match(following)
-    if a and b:
-        return int(b.group(1)) == int(a.group(1)) + 1
-    return not a and not b

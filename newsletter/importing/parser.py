@@ -10,7 +10,8 @@ from them (tests/test_parse_*.py):
 * toc.py — the table of contents, section labels (spacing inside 【】 ignored);
 * titles.py — TOC entries matched to body titles (wrapped titles, shortened titles, APPROXIMATE_TITLE);
 * furniture.py — page furniture learned from the file itself, the footer, DROPPED_TEXT;
-* blocks.py — body blocks, tables, figures, numbered subheads, page-break repair;
+* blocks.py — body blocks, figures, numbered subheads; tables.py — tables; pagebreaks.py — page
+  breaks repaired in paragraphs, lists, tables and source lines;
 * sources.py — the source line ending an article (UNPARSED_SOURCE when it cannot be read);
 * gazetteer.py — which 【X】 leads name places (region tags).
 
@@ -34,8 +35,9 @@ import re
 from newsletter.text_input import import_file
 
 from . import furniture, header, masthead, titles, toc
-from .blocks import HEADING, REGION_LEAD, BodyReader, alone_label, heading_text, repair_page_breaks, section_heading
+from .blocks import HEADING, REGION_LEAD, BodyReader, alone_label, heading_text, section_heading
 from .gazetteer import is_place
+from .pagebreaks import repair_page_breaks
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
 from .sources import is_note, read_tail, split_source
 from .text import collapse_spaces, decode, for_matching
