@@ -140,3 +140,10 @@ def test_a_conversion_without_blank_lines_reads_as_the_same_issue():
     assert "## 一、总体要求" in article.body_markdown and "| 青岛 | 5 |" in article.body_markdown
     assert [f.caption for f in article.figures] == ["海洋牧场分布示意"] and article.region_tags == ["烟台"]
     assert parse(dense).editor_note == "编者按\n\n今年以来，各地密集出台海洋经济政策。"
+
+
+def test_a_note_printed_between_the_toc_and_a_masthead_after_it_is_the_editors_note_too():
+    text = document(TOC, BODY).replace("主办：", "编者按：本期聚焦山东海洋经济。\n\n主办：")
+    data = parse(text)
+    assert data.editor_note == "编者按：本期聚焦山东海洋经济。"
+    assert data.hosts == ["海河政策研究中心"] and data.warnings == []

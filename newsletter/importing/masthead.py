@@ -74,9 +74,10 @@ def _continues_field(label, text):
 
 
 def read(lines, is_boundary):
-    """``lines`` are (line number, text, hard break) of the header. Returns (values, index of the last
+    """``lines`` are (line number, text, hard break) of the header. Returns (values, index of the first
+    masthead line or None, index of the last
     masthead line or None). ``is_boundary(text)`` says a line ends a field (a heading, a TOC entry)."""
-    values, current, last = fields(), None, None
+    values, current, first, last = fields(), None, None, None
     for index, (_, text, _) in enumerate(lines):
         if not text:
             if current is not None and values[current]:
@@ -90,9 +91,10 @@ def read(lines, is_boundary):
             for label, value in segments:
                 add(values, label, value)
             current, last = segments[-1][0], index
+            first = index if first is None else first
         elif current is not None and _continues_field(current, text):
             add(values, current, text)
             last = index
         else:
             current = None
-    return values, last
+    return values, first, last

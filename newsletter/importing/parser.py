@@ -21,8 +21,9 @@ This module puts them together:
   alone on a line or as a heading) or the first article title after the masthead, and ends at the
   footer (furniture.py).
 * Text between the masthead (or the TOC, when it comes later) and the body is the issue's editor's
-  note (``IssueData.editor_note``): its paragraphs as Markdown, separated by blank lines, a label line
-  such as 编者按 included. It is kept, not reported.
+  note, and so is text between the TOC and a masthead printed after it (``IssueData.editor_note``):
+  its paragraphs as Markdown, separated by blank lines, a label line such as 编者按 included. It is
+  kept, not reported.
 * Each article runs from its title to the next one; 【X】 at the start of one of its paragraphs (or
   alone on a line, then joined to the paragraph after it) is a region lead, proposed as a region tag
   when X names a place (a region the caller knows, one of this issue's sections, or a division in the
@@ -89,8 +90,8 @@ class _Parser:
 
         # The masthead is read before the body only: a line "编辑：…" closing an article is not one.
         after_toc = self.lines[toc_end : self._body_start(toc_end, entries) or len(self.lines)]
-        values, last = masthead.read(after_toc, lambda t: bool(HEADING.match(t) or toc.BULLET.match(t)))
-        before_values, before_last = masthead.read(self.lines[:toc_start], lambda t: bool(HEADING.match(t)))
+        values, first, last = masthead.read(after_toc, lambda t: bool(HEADING.match(t) or toc.BULLET.match(t)))
+        before_values, _, before_last = masthead.read(self.lines[:toc_start], lambda t: bool(HEADING.match(t)))
         if last is None and before_last is not None:
             values = before_values
         note_start = toc_end + (last + 1 if last is not None else 0)
@@ -117,7 +118,9 @@ class _Parser:
         learned = [t for _, t, _ in self.lines[:toc_start] + self.lines[footer_start:]] + [title, subtitle]
         self.furniture.learn(learned)
         reader = BodyReader(self.furniture, set(self.sections), self._is_place, self.lines[body_start:footer_start])
-        editor_note = self._editor_note(reader, note_start, body_start)
+        # The note is printed after the masthead; a layout with the masthead last has it before.
+        before_masthead = (toc_end, toc_end + first) if first else (toc_end, toc_end)
+        editor_note = self._editor_note(reader, [before_masthead, (note_start, body_start)])
         blocks = reader.blocks(self.lines[body_start:footer_start])
         sections = self._articles(blocks, entries)
         self.warnings += self.furniture.notices()
@@ -164,14 +167,16 @@ class _Parser:
                 return index
         return None
 
-    def _editor_note(self, reader, start, end):
-        blocks = reader.blocks(self.lines[start:end])
+    def _editor_note(self, reader, spans):
         parts = []
-        for block in blocks:
-            if block.kind in ("heading", "bold"):
-                parts.append(block.text)
-            elif block.kind != "section":
-                parts.append(block.text)
+        for start, end in spans:
+            # The header's own lines (issue facts, title, cover lines) are not the note's.
+            lines = [
+                (number, text, hard)
+                for number, text, hard in self.lines[start:end]
+                if not header.header_facts(text) and not self.furniture.kind(text)
+            ]
+            parts += [block.text for block in reader.blocks(lines) if block.kind != "section"]
         return "\n\n".join(parts)
 
     # ------------------------------------------------------------------ articles
