@@ -98,3 +98,13 @@ def test_a_heading_that_is_just_a_toc_section_name_is_that_sections_marker():
     assert [(s.region, len(s.articles)) for s in data.sections] == [("区域", 1), ("湖南", 1)]
     assert data.articles()[0].body_markdown == "多地开展试点。" and data.articles()[0].subheadings == []
     assert data.editor_note == "" and data.warnings == []
+
+
+def test_a_lead_naming_a_known_region_by_its_other_form_is_tagged_with_the_known_name():
+    _, article = parse_article(
+        "【北京市】发布方案。\n\n【广西壮族自治区】跟进。\n\n【湖南】也在推进。", known_regions=["北京", "广西"]
+    )
+    assert article.region_tags == ["北京", "广西", "湖南"]
+    assert article.body_markdown.startswith("【北京市】发布方案。")
+    _, article = parse_article("【北京市】发布方案。")
+    assert article.region_tags == ["北京市"]

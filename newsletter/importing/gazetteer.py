@@ -10,6 +10,9 @@ administrative-division codes (民政部 / 国家统计局 行政区划代码) s
 * county-level divisions (districts, counties, county-level cities) by their full name only
   (浦东新区 yes, 浦东 no: a county's short form is too often an ordinary word);
 * any name the caller passes as a known region (the site's regions, such as 长三角 or 浦东).
+
+A lead that names a division the site knows by its other form (【北京市】 where the site has 北京)
+is tagged with the site's name; the text keeps what was printed.
 """
 
 from functools import cache
@@ -19,14 +22,29 @@ DATA = Path(__file__).with_name("data") / "divisions.tsv"
 
 
 @cache
-def place_names():
-    names = set()
+def _divisions():
+    """{name: {the other names of the same division}} for every full and short name."""
+    forms = {}
     for line in DATA.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#"):
             continue
         _code, _level, full, short = line.split("\t")
-        names.update((full, short))
-    return frozenset(names)
+        forms.setdefault(full, set()).add(short)
+        forms.setdefault(short, set()).add(full)
+    return forms
+
+
+def place_names():
+    return _divisions().keys()
+
+
+def known_name(name, known):
+    """The name the site already uses for the place ``name`` names (北京 for 北京市 when the site
+    has 北京), else ``name``."""
+    if name in known:
+        return name
+    others = sorted(other for other in _divisions().get(name, ()) if other in known and other != name)
+    return others[0] if others else name
 
 
 def is_place(name, known=()):

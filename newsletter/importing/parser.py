@@ -37,7 +37,7 @@ from newsletter.text_input import import_file
 
 from . import furniture, header, masthead, titles, toc
 from .blocks import HEADING, REGION_LEAD, BodyReader, alone_label, heading_text, section_heading
-from .gazetteer import is_place
+from .gazetteer import is_place, known_name
 from .pagebreaks import repair_page_breaks
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
 from .sources import is_note, read_tail, split_source
@@ -225,6 +225,7 @@ class _Parser:
             else:
                 lead = REGION_LEAD.match(block.text) if block.kind == "text" else None
                 name = toc.label_name(lead.group(1)) if lead else ""
+                name = known_name(name, self.known_regions | set(self.sections)) if name else ""
                 if name and name != region and name not in tags and self._is_place(name):
                     tags.append(name)
                 parts.append(block.text)
