@@ -147,3 +147,11 @@ def test_a_note_printed_between_the_toc_and_a_masthead_after_it_is_the_editors_n
     data = parse(text)
     assert data.editor_note == "编者按：本期聚焦山东海洋经济。"
     assert data.hosts == ["海河政策研究中心"] and data.warnings == []
+
+
+def test_a_caption_with_a_comma_further_on_is_still_a_caption():
+    _, article = parse_article(
+        "全市牧场产值持续增长。\n\n图 1 2020—2024 年，全市海洋牧场产值\n\n图 2 显示，产值逐年上升"
+    )
+    assert [f.caption for f in article.figures] == ["2020—2024 年，全市海洋牧场产值"]
+    assert article.body_markdown.endswith("[[figure:1]]\n\n图 2 显示，产值逐年上升")

@@ -9,8 +9,9 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
   TOC sections (so is a heading or bold line that is just X, without brackets); a region lead when X names a place (joined to the paragraph after it, as a lead at a
   paragraph's start); otherwise a label kept as its own paragraph.
 * Tables: see tables.py.
-* ``图 N caption`` on its own line is a figure when it reads as a caption: not a sentence (no ，；,
-  no sentence end) and not continued by the next line. ``图 1 显示，…。`` is a paragraph. The figure's
+* ``图 N caption`` on its own line is a figure when it reads as a caption: not a sentence (no sentence
+  end, no ；, no comma within its first words as in ``图 1 显示，…``) and not continued by the next
+  line (``，…``). ``图 1 2024 年 1—11 月，全国成交量`` is a caption. The figure's
   credit is a bracketed ``（资料来源：…）`` ending the caption or a ``资料来源：…`` line right under it.
 * A plain numbered subhead (``一、…``, ``（一）…``) alone on a short line without sentence punctuation
   is a subheading.
@@ -39,6 +40,8 @@ CAPTION_CREDIT = re.compile(r"[（(]((?:资料|数据|图片)?来源\s*[:：]\s*
 LIST_ITEM = re.compile(r"^(?:[-*+]\s|\d{1,3}[.、)）]\s|[（(]\d{1,2}[）)])")
 NUMBERED_SUBHEAD = re.compile(r"^(?:[一二三四五六七八九十百]{1,3}、|[（(][一二三四五六七八九十百]{1,3}[）)])\s*\S")
 REGION_LEAD = re.compile(r"^(?:\*\*|__)?【([^【】]{1,30})】")  # a lead may be printed bold
+# "图 1 显示，…", "图 2 中可以看到，…": a sentence about the figure, a verb and a comma straight after it.
+SENTENCE_START = re.compile(r"^\S{1,4}[，,]")
 MAX_SUBHEAD = 40
 MAX_CAPTION = 100
 DENSE_MIN_LINES = 10
@@ -63,9 +66,9 @@ def figure_caption(text, following=""):
     """(caption, credit) of a ``图 N …`` line, or None when the line is not a caption (a sentence, or a
     line the next one continues). A bracketed 来源 at the caption's end is its credit."""
     match = FIGURE_LINE.match(text)
-    if not match or len(text) > MAX_CAPTION or is_terminated(text) or re.search(r"[，；,;]", text):
+    if not match or len(text) > MAX_CAPTION or is_terminated(text) or re.search(r"[；;]", text):
         return None
-    if following[:1] in NON_INITIAL:
+    if following[:1] in NON_INITIAL or SENTENCE_START.match(match.group(2)):
         return None
     caption, credit = match.group(2), ""
     tail = CAPTION_CREDIT.search(caption)
