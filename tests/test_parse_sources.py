@@ -132,3 +132,9 @@ def test_the_page_a_source_was_printed_on_is_not_an_outlet():
 )
 def test_the_admins_one_line_rule_drops_the_same_prefixes(line):
     assert [(s.outlet, s.date) for s in parse_source_line(line)] == [("新华社", D(2021, 3, 30))]
+
+
+def test_a_source_closing_the_last_item_of_a_list_is_the_source():
+    sources, body, _ = sources_of("措施包括：\n\n1. 新建人工鱼礁区；\n2. 建设监测平台。（大众日报 20210330）")
+    assert sources == [("大众日报", D(2021, 3, 30))]
+    assert body == "措施包括：\n\n1. 新建人工鱼礁区；\n2. 建设监测平台。"

@@ -36,7 +36,7 @@ import re
 from newsletter.text_input import import_file
 
 from . import furniture, header, masthead, titles, toc
-from .blocks import HEADING, REGION_LEAD, BodyReader, alone_label, heading_text, section_heading
+from .blocks import HEADING, LIST_ITEM, REGION_LEAD, BodyReader, alone_label, heading_text, section_heading
 from .gazetteer import is_place, known_name
 from .pagebreaks import repair_page_breaks
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
@@ -240,16 +240,18 @@ class _Parser:
         )
 
     def _source(self, blocks):
-        """The source line ending the article (before any figure captions and 注： notes)."""
+        """The source line ending the article (before any figure captions and 注： notes); it may close
+        the last item of a list."""
         index = len(blocks) - 1
         while index >= 0 and (
             blocks[index].kind == "figure" or (blocks[index].kind == "text" and is_note(blocks[index].text))
         ):
             index -= 1
-        if index < 0 or blocks[index].kind != "text":
+        if index < 0 or blocks[index].kind not in ("text", "list"):
             return []
         block = blocks[index]
-        remaining, sources, unparsed = read_tail(block.text, self.issue_date)
+        head, _, tail = block.text.rpartition("\n") if block.kind == "list" else ("", "", block.text)
+        remaining, sources, unparsed = read_tail(tail, self.issue_date)
         if unparsed:
             self.warnings.append(
                 Notice(
@@ -260,8 +262,11 @@ class _Parser:
                 )
             )
         if sources:
-            if remaining:
-                blocks[index] = type(block)("text", remaining, block.line)
+            if block.kind == "list" and not LIST_ITEM.match(remaining):
+                return []  # the whole last item would go: it is a list item, not a source line
+            text = "\n".join(part for part in (head, remaining) if part)
+            if text:
+                blocks[index] = type(block)(block.kind, text, block.line)
             else:
                 blocks.pop(index)
         return sources
