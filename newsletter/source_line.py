@@ -4,7 +4,8 @@ One rule for the importer (the line closing an article of the print edition) and
 「来源（一行）」 field, so an editor who pastes the line from the printed issue gets what an import of
 that issue would have made:
 
-* the line may be wrapped in full- or half-width brackets and start with 「来源：」;
+* the line may be wrapped in full- or half-width brackets and start with 「来源：」 (or 「据」「摘自」
+  「转自」), which is not part of an outlet's name;
 * outlets are separated by spaces, 「、」「；」 or commas; a date closes the outlets before it
   (「金融时报 中央财经大学绿色金融国际研究院 20241210」 is two outlets of one date), outlets after the
   last date have none;
@@ -31,7 +32,8 @@ MAX_SOURCES = 30
 # The importer's gate: an article's last paragraph ends with "（… 20241210）".
 SOURCE_TAIL = re.compile(r"[（(]([^（）()]*?\d{8})\s*[）)]\s*$")
 
-_PREFIX = re.compile(r"^(?:资料)?(?:来源|出处|来自|source)\s*[:：]?\s*", re.IGNORECASE)
+# 来源：/据/摘自 … introduce the outlets and are never part of a name.
+_PREFIX = re.compile(r"^(?:(?:资料|信息)?(?:来源|出处|来自|source)|据|摘自|摘编自|转自)\s*[:：]?\s*", re.IGNORECASE)
 _DATE = re.compile(
     r"(?<!\d)(?:"
     r"(?P<compact>\d{8})"

@@ -1,67 +1,67 @@
-"""The print edition's text (as converted from PDF) → ``IssueData``. Pure: no database access.
+"""The print edition's text (as converted from PDF, or exported by ``export_issue``) → ``IssueData``.
+Pure: no database access.
 
-The rules follow the format, not one issue's lines:
+The rules follow the format, not one issue's lines; each module states its own and has tests written
+from them (tests/test_parse_*.py):
 
-* header: "2024 年第 24 期", "(总第 298 期)", "12 月 19 日印发", the title and subtitle headings,
-  the masthead blocks 主办 / 编辑 / 统筹 / 电话 / 传真;
-* the table of contents ("- 【区域】 title  title …") decides which body lines are article titles,
-  matched tolerantly (spacing, width, quotes); every other heading or bold line is a subheading;
-* 【上海】 alone on a line (or as a heading) is a section marker, 【湖北】 at a paragraph's start is a
-  sub-region marker kept in the body and proposed as a region tag;
-* the article's final "（outlet … YYYYMMDD）" is its source line, "图 N caption" lines are figures;
-* page-break damage is repaired and page furniture dropped.
+* header.py — year and number, total number, date of issue (one line or several, full-width digits,
+  a date without 印发 when it is the only one), the publication's title and subtitle;
+* masthead.py — 主办 / 编辑 / 统筹 / 电话 / 传真, with or without colons, several on one line;
+* toc.py — the table of contents, section labels (spacing inside 【】 ignored);
+* titles.py — TOC entries matched to body titles (wrapped titles, shortened titles, APPROXIMATE_TITLE);
+* furniture.py — page furniture learned from the file itself, the footer, DROPPED_TEXT;
+* blocks.py — body blocks, figures, numbered subheads; tables.py — tables; pagebreaks.py — page
+  breaks repaired in paragraphs, lists, tables and source lines;
+* sources.py — the source line ending an article (UNPARSED_SOURCE when it cannot be read);
+* gazetteer.py — which 【X】 leads name places (region tags).
+
+This module puts them together:
+
+* The header is what comes before the body; the body starts at the first TOC section marker (【区域】
+  alone on a line or as a heading) or the first article title after the masthead, and ends at the
+  footer (furniture.py).
+* Text between the masthead (or the TOC, when it comes later) and the body is the issue's editor's
+  note, and so is text between the TOC and a masthead printed after it (``IssueData.editor_note``):
+  its paragraphs as Markdown, separated by blank lines, a label line such as 编者按 included. It is
+  kept, not reported.
+* Each article runs from its title to the next one; 【X】 at the start of one of its paragraphs (or
+  alone on a line, then joined to the paragraph after it) is a region lead, proposed as a region tag
+  when X names a place (a region the caller knows, one of this issue's sections, or a division in the
+  gazetteer) and is not the article's own section; other labels (【专家观点】) stay text.
+* Body blocks before the first article are reported as DROPPED_TEXT, one notice per block.
 """
 
-import datetime
-import difflib
 import re
-from dataclasses import dataclass
 
-from newsletter.source_line import split_source_tail
 from newsletter.text_input import import_file
 
-from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData, SourceData
-from .text import collapse_spaces, continues, decode, for_matching, is_terminated, join_broken
-
-ISSUE_LINE = re.compile(r"^(\d{4})\s*年\s*第\s*(\d{1,3})\s*期$")
-TOTAL_LINE = re.compile(r"^[（(]\s*总\s*第\s*(\d{1,5})\s*期\s*[）)]$")
-DATE_LINE = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*印发$")
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-BOLD_LINE = re.compile(r"^(?:\*\*|__)\s*(.+?)\s*(?:\*\*|__)$")
-SECTION_MARKER = re.compile(r"^【\s*([^【】\s]{1,20})\s*】$")
-TOC_BULLET = re.compile(r"^[-*+•·●]\s*【\s*([^【】]{1,20}?)\s*】\s*(.*)$")
-FIGURE_LINE = re.compile(r"^图\s*(\d{1,3})(?:\s*[:：.、]\s*|\s+)(\S.*)$")
-LIST_ITEM = re.compile(r"^(?:[-*+]\s|\d{1,3}[.、)）]\s|[（(]\d{1,2}[）)])")
-REGION_LEAD = re.compile(r"^【\s*([^【】\s]{1,20})\s*】")
-LABEL_LINE = re.compile(r"^(主办|编辑|统筹|电话|传真)(?:\s*[:：]\s*|\s+|$)(.*)$")
-PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?[-—–\s]*$")
-FURNITURE = [
-    re.compile(r"^(?:研究院)?(?:官方)?微信(?:公众号)?$"),
-    re.compile(r"^(?:扫描|扫一扫|扫码).{0,60}$"),
-    PAGE_NUMBER,
-]
-MAX_TITLE_LINE = 60
+from . import furniture, header, masthead, titles, toc
+from .blocks import HEADING, LIST_ITEM, REGION_LEAD, BodyReader, alone_label, heading_text, section_heading
+from .gazetteer import is_place, known_name
+from .pagebreaks import repair_page_breaks
+from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
+from .sources import is_note, read_tail, split_source
+from .text import collapse_spaces, decode, for_matching
 
 
-@dataclass
-class Block:
-    kind: str  # heading, bold, section, figure, text, list
-    text: str
-    line: int
-    level: int = 0
+def parse_bytes(data, filename="", *, known_lines=(), known_regions=()):
+    return parse_text(decode(data, filename), filename, known_lines=known_lines, known_regions=known_regions)
 
 
-def parse_bytes(data, filename="", *, known_lines=()):
-    return parse_text(decode(data, filename), filename, known_lines=known_lines)
+def parse_text(text, filename="", *, known_lines=(), known_regions=()):
+    """Parse one issue. ``known_lines`` are the publication's name, subtitle and slogan (page furniture
+    besides what the file itself shows); ``known_regions`` the names of the site's regions (places a
+    【X】 lead may name besides the gazetteer's)."""
+    return _Parser(text, filename, known_lines, known_regions).parse()
 
 
-def parse_text(text, filename="", *, known_lines=()):
-    """Parse one issue. ``known_lines`` are the publication's name, subtitle and slogan, dropped from bodies."""
-    return _Parser(text, filename, known_lines).parse()
+def _split_source(text, reference_date=None):
+    """(paragraph without its source line, [SourceData]): the rule the admin's one-line field shares."""
+    return split_source(text, reference_date)
 
 
 class _Parser:
-    def __init__(self, text, filename, known_lines):
+    def __init__(self, text, filename, known_lines, known_regions):
         self.filename = filename
         self.warnings = []
         # The file's text goes through the rules text typed in the admin does (line breaks, controls,
@@ -69,283 +69,149 @@ class _Parser:
         cleaned = import_file(text)
         # (line number, text without surrounding spaces, had a Markdown hard break)
         self.lines = [(number, raw.strip(), raw.endswith("  ")) for number, raw in enumerate(cleaned.split("\n"), 1)]
-        self.known = {for_matching(k) for k in known_lines if k}
+        self.furniture = furniture.Furniture(known_lines)
+        self.known_regions = {re.sub(r"\s+", "", name) for name in known_regions if name}
 
     def fail(self, message, line=None):
         raise ImportFailure(message, filename=self.filename, line=line)
 
-    # ------------------------------------------------------------------ header
     def parse(self):
-        issue_index, year, number = self._issue_line()
-        toc_start, toc_end, entries = self._toc()
+        toc_start, toc_end, entries = toc.read(self.lines, lambda t: masthead.label_segments(t) is not None)
+        # The header comes before the table of contents: a body line never reads as the issue line.
+        found = header.issue_line(self.lines[:toc_start] if entries else self.lines)
+        if found is None:
+            self.fail("没有找到期号行（应为“2024 年第 24 期”这样单独的一行）。")
+        issue_index, year, number = found
+        if number < 1:
+            self.fail("期号必须从 1 开始。", self.lines[issue_index][0])
         if not entries:
             self.fail("没有找到目录：目录应是“- 【栏目】 标题”形式的列表。")
-        body_start = self._body_start(toc_end, entries)
-        header = [line for i, line in enumerate(self.lines[:body_start]) if not toc_start <= i < toc_end]
-        total_number = self._total(header)
-        issue_date = self._date(header, year, number)
-        title, subtitle = self._titles(header)
-        masthead = self._masthead(header)
-        self.known |= {for_matching(t) for t in (title, subtitle, self.lines[issue_index][1]) if t}
+        self.sections = list(dict.fromkeys(region for region, _, _ in entries))
 
-        footer_start, slogan = self._footer(body_start, title)
-        blocks = self._blocks(self.lines[body_start:footer_start])
+        # The masthead is read before the body only: a line "编辑：…" closing an article is not one.
+        after_toc = self.lines[toc_end : self._body_start(toc_end, entries) or len(self.lines)]
+        values, first, last = masthead.read(after_toc, lambda t: bool(HEADING.match(t) or toc.BULLET.match(t)))
+        before_values, _, before_last = masthead.read(self.lines[:toc_start], lambda t: bool(HEADING.match(t)))
+        if last is None and before_last is not None:
+            values = before_values
+        note_start = toc_end + (last + 1 if last is not None else 0)
+        body_start = self._body_start(note_start, entries)
+        if body_start is None:  # no marker and no title: matching the TOC reports the error
+            body_start = note_start
+        head = self.lines[:toc_start] + self.lines[toc_end:body_start]
+
+        total, total_line = header.total_number(head)
+        if total is None:
+            self.fail("没有找到总期号行（应为“(总第 298 期)”或“（总第298期）”）。")
+        if total < 1:
+            self.fail("总期号必须从 1 开始。", total_line)
+        issue_date, printed, date_line = header.issue_date(head, year, number)
+        if issue_date is None and printed:
+            self.fail(f"印发日期“{printed}”不是有效日期。", date_line)
+        if issue_date is None:
+            self.fail("没有找到印发日期行（应为“12 月 19 日印发”）。")
+        self.issue_date = issue_date
+        title, subtitle = header.titles(self.lines[:toc_start] or head)
+
+        footer_start, slogan = furniture.footer(self.lines, body_start, title, subtitle)
+        # The file's own running lines: its cover lines before the TOC, its title and subtitle, its footer.
+        learned = [t for _, t, _ in self.lines[:toc_start] + self.lines[footer_start:]] + [title, subtitle]
+        self.furniture.learn(learned)
+        reader = BodyReader(self.furniture, set(self.sections), self._is_place, self.lines[body_start:footer_start])
+        # The note is printed after the masthead; a layout with the masthead last has it before.
+        before_masthead = (toc_end, toc_end + first) if first else (toc_end, toc_end)
+        editor_note = self._editor_note(reader, [before_masthead, (note_start, body_start)])
+        blocks = reader.blocks(self.lines[body_start:footer_start])
         sections = self._articles(blocks, entries)
+        self.warnings += self.furniture.notices()
         return IssueData(
             publication=title,
             year=year,
             number=number,
-            total_number=total_number,
+            total_number=total,
             issue_date=issue_date,
-            hosts=masthead["主办"],
-            editors=masthead["编辑"],
-            coordinators=masthead["统筹"],
-            phone=" ".join(masthead["电话"]),
-            fax=" ".join(masthead["传真"]),
+            hosts=values["主办"],
+            editors=values["编辑"],
+            coordinators=values["统筹"],
+            phone=" ".join(values["电话"]),
+            fax=" ".join(values["传真"]),
+            editor_note=editor_note,
             sections=sections,
             subtitle=subtitle,
             slogan=slogan,
             warnings=self.warnings,
         )
 
-    def _issue_line(self):
-        for index, (_, text, _) in enumerate(self.lines):
-            match = ISSUE_LINE.match(text)
-            if match:
-                year, number = int(match.group(1)), int(match.group(2))
-                if number < 1:
-                    self.fail("期号必须从 1 开始。", self.lines[index][0])
-                return index, year, number
-        self.fail("没有找到期号行（应为“2024 年第 24 期”这样单独的一行）。")
+    # ------------------------------------------------------------------ layout
+    def _is_place(self, name):
+        return name in self.sections or is_place(name, self.known_regions)
 
-    def _total(self, header):
-        for number, text, _ in header:
-            match = TOTAL_LINE.match(text)
-            if match:
-                total = int(match.group(1))
-                if total < 1:
-                    self.fail("总期号必须从 1 开始。", number)
-                return total
-        self.fail("没有找到总期号行（应为“(总第 298 期)”或“（总第298期）”）。")
-
-    def _date(self, header, year, number):
-        for line_number, text, _ in header:
-            match = DATE_LINE.match(text)
-            if not match:
-                continue
-            month, day = int(match.group(2)), int(match.group(3))
-            date_year = int(match.group(1)) if match.group(1) else year
-            if not match.group(1):
-                # The first 期 of a year can be printed in late December, the last in early January.
-                if number <= 2 and month == 12:
-                    date_year -= 1
-                elif number >= 20 and month == 1:
-                    date_year += 1
-            try:
-                return datetime.date(date_year, month, day)
-            except ValueError:
-                self.fail(f"印发日期“{text}”不是有效日期。", line_number)
-        self.fail("没有找到印发日期行（应为“12 月 19 日印发”）。")
-
-    def _titles(self, header):
-        title = subtitle = ""
-        for _, text, _ in header:
-            match = HEADING.match(text)
-            if not match:
-                continue
-            if not title and len(match.group(1)) == 1:
-                title = collapse_spaces(match.group(2))
-            elif title and not subtitle:
-                subtitle = collapse_spaces(match.group(2).strip("—- "))
-                break
-        return title, subtitle
-
-    def _masthead(self, header):
-        values = {"主办": [], "编辑": [], "统筹": [], "电话": [], "传真": []}
-        current = None
-        for _, text, _ in header:
-            if not text or HEADING.match(text) or TOC_BULLET.match(text):
-                current = None
-                continue
-            match = LABEL_LINE.match(text)
-            if match:
-                current, text = match.group(1), match.group(2).strip()
-                if not text:
-                    continue
-            if current is None:
-                continue
-            if current == "主办":
-                values[current] += [part for part in re.split(r"\s{2,}|\u3000", text) if part]
-            elif current in ("编辑", "统筹"):
-                values[current] += [part for part in re.split(r"[\s、，,；;]+", text) if part]
-            else:
-                values[current].append(text)
-        return values
-
-    def _toc(self):
-        """The first run of "- 【栏目】 …" bullets: [(region, title, line)] in order."""
-        entries, start, end, current = [], None, None, None
-        index = 0
-        while index < len(self.lines):
-            number, text, _ = self.lines[index]
-            bullet = TOC_BULLET.match(text)
-            if bullet:
-                if start is None:
-                    start = index
-                current = collapse_spaces(bullet.group(1))
-                entries += [(current, title, number) for title in _split_titles(bullet.group(2))]
-            elif start is not None:
-                if not text:
-                    following = next((t for _, t, _ in self.lines[index:] if t), "")
-                    if not TOC_BULLET.match(following):
-                        end = index
-                        break
-                elif current is not None and not HEADING.match(text) and not LABEL_LINE.match(text):
-                    entries += [(current, title, number) for title in _split_titles(text)]
-                else:
-                    end = index
-                    break
-            index += 1
-        if start is None:
-            return 0, 0, []
-        return start, end if end is not None else len(self.lines), entries
-
-    def _body_start(self, toc_end, entries):
+    def _body_start(self, start, entries):
+        """The first TOC section marker or the first article's title (or the start of it: the TOC may
+        shorten or wrap it) at or after ``start``; None when there is neither."""
         first_title = for_matching(entries[0][1])
-        for index in range(toc_end, len(self.lines)):
+        for index in range(start, len(self.lines)):
             text = self.lines[index][1]
-            inner = _heading_text(text)
-            if SECTION_MARKER.match(inner) or (inner and for_matching(inner) == first_title):
-                return index
-        # No marker and no exact title: the body starts after the masthead; matching reports the error.
-        return toc_end
-
-    def _footer(self, body_start, title):
-        """The closing repeat of the title and what follows it (slogan, QR-code line) is furniture."""
-        names = {for_matching(title)} if title else set()
-        start = len(self.lines)
-        for index in range(len(self.lines) - 1, body_start, -1):
-            if names and for_matching(_heading_text(self.lines[index][1])) in names:
-                start = index
-                break
-        slogan = ""
-        for _, text, _ in self.lines[start + 1 :]:
-            if text and not HEADING.match(text) and not _is_furniture(text):
-                slogan = collapse_spaces(text)
-                break
-        return start, slogan
-
-    # ------------------------------------------------------------------ body
-    def _blocks(self, lines):
-        blocks, paragraph = [], []
-
-        def flush():
-            if paragraph:
-                kind = "list" if LIST_ITEM.match(paragraph[0][1]) else "text"
-                if kind == "list":
-                    text = "\n".join(t for _, t in paragraph)
-                else:
-                    text = paragraph[0][1]
-                    for _, more in paragraph[1:]:
-                        text = join_broken(text, more)
-                blocks.append(Block(kind, text, paragraph[0][0]))
-                paragraph.clear()
-
-        for number, text, _ in lines:
-            if not text or _is_furniture(text) or self._is_running_header(text):
-                flush()
+            if not text:
                 continue
-            heading = HEADING.match(text)
-            inner = heading.group(2) if heading else text
-            marker = SECTION_MARKER.match(inner)
-            if marker:
-                flush()
-                blocks.append(Block("section", marker.group(1), number))
-            elif heading:
-                flush()
-                blocks.append(Block("heading", collapse_spaces(inner.strip("*")), number, len(heading.group(1))))
-            elif BOLD_LINE.match(text):
-                flush()
-                blocks.append(Block("bold", collapse_spaces(BOLD_LINE.match(text).group(1)), number))
-            elif _figure_caption(text) is not None:
-                flush()
-                blocks.append(Block("figure", _figure_caption(text), number))
-            else:
-                if paragraph and LIST_ITEM.match(text) and not LIST_ITEM.match(paragraph[0][1]):
-                    flush()
-                paragraph.append((number, text))
-        flush()
-        return blocks
+            if alone_label(text) in self.sections or section_heading(text, self.sections):
+                return index
+            found = for_matching(heading_text(text))
+            if found == first_title or (
+                len(text) <= titles.MAX_TITLE_LINE
+                and min(len(found), len(first_title)) >= 4
+                and (found.startswith(first_title) or first_title.startswith(found))
+                and not masthead.label_segments(text)
+                and not re.search(r"[，。；！？]", text)
+            ):
+                return index
+        return None
 
-    def _is_running_header(self, text):
-        return for_matching(_heading_text(text)).strip("-·") in self.known
+    def _editor_note(self, reader, spans):
+        parts = []
+        for start, end in spans:
+            # The header's own lines (issue facts, title, cover lines) are not the note's.
+            lines = [
+                (number, text, hard)
+                for number, text, hard in self.lines[start:end]
+                if not header.header_facts(text) and not self.furniture.kind(text)
+            ]
+            parts += [block.text for block in reader.blocks(lines) if block.kind != "section"]
+        return "\n\n".join(parts)
 
+    # ------------------------------------------------------------------ articles
     def _articles(self, blocks, entries):
-        starts = []  # (block index, region, title as printed in the TOC, matched exactly)
-        position, k = 0, 0
-        while k < len(entries):
-            region, title, line = entries[k]
-            index = self._find(blocks, position, title, exact=True)
-            exact = index is not None
-            if index is None and k + 1 < len(entries) and entries[k + 1][0] == region:
-                # A long TOC title wrapped onto the next line reads as two titles.
-                joined = join_broken(title, entries[k + 1][1])
-                index = self._find(blocks, position, joined, exact=True)
-                if index is not None:
-                    title, exact = joined, True
-                    k += 1
-            if index is None:
-                index = self._find(blocks, position, title, exact=False)
-            if index is None:
-                self.fail(f"目录中的“{title}”在正文中找不到对应的标题。", line)
-            starts.append((index, region, title, exact))
-            position = index + 1
-            k += 1
-
-        stray = [b for b in blocks[: starts[0][0]] if b.kind != "section"]
-        if stray:
-            self.warnings.append(
-                Notice(
-                    Notice.DROPPED_TEXT,
-                    f"第 {stray[0].line} 行起有 {len(stray)} 段文字不属于任何文章，已略过。",
-                    text="\n\n".join(b.text for b in stray),
-                    line=stray[0].line,
+        starts = titles.match(blocks, entries, self.fail, self.warnings)
+        for block in blocks[: starts[0][0]]:
+            if block.kind != "section":
+                self.warnings.append(
+                    Notice(
+                        Notice.DROPPED_TEXT,
+                        "这段文字在第一篇文章之前，不属于任何文章，已略过。",
+                        text=block.text,
+                        line=block.line,
+                    )
                 )
-            )
-
         sections = []
-        for n, (index, region, toc_title, exact) in enumerate(starts):
+        for n, (index, region, toc_title, exact, joined) in enumerate(starts):
             end = starts[n + 1][0] if n + 1 < len(starts) else len(blocks)
             heading = blocks[index]
-            title = toc_title if exact else heading.text
+            if not exact:
+                title = heading.text
+            elif joined:
+                # A TOC entry wrapped over two lines: the body's wording (its spacing) is the title.
+                title = toc_title = heading.text
+            else:
+                title = toc_title
             article = self._article(title, toc_title, region, heading, blocks[index + 1 : end])
             if not sections or sections[-1].region != region:
                 sections.append(SectionData(region=region))
             sections[-1].articles.append(article)
         return sections
 
-    def _find(self, blocks, position, title, *, exact):
-        wanted = for_matching(title)
-        for index in range(position, len(blocks)):
-            block = blocks[index]
-            if block.kind in ("heading", "bold") or (block.kind == "text" and len(block.text) <= MAX_TITLE_LINE):
-                found = for_matching(block.text)
-                if exact and found == wanted:
-                    return index
-                if not exact and block.kind in ("heading", "bold") and _similar(found, wanted):
-                    return index
-        return None
-
     def _article(self, title, toc_title, region, heading, blocks):
-        blocks = _repair_page_breaks([b for b in blocks if b.kind != "section"])
-        sources = []
-        if blocks and blocks[-1].kind == "text":
-            remaining, sources = _split_source(blocks[-1].text)
-            if sources:
-                if remaining:
-                    blocks[-1] = Block("text", remaining, blocks[-1].line)
-                else:
-                    blocks.pop()
+        blocks = repair_page_breaks([b for b in blocks if b.kind != "section"])
+        sources = self._source(blocks)
         base = heading.level if heading.kind == "heading" else 0
         parts, subheadings, figures, tags = [], [], [], []
         for block in blocks:
@@ -354,12 +220,14 @@ class _Parser:
                 parts.append("#" * min(2 + extra, 6) + " " + block.text)
                 subheadings.append(block.text)
             elif block.kind == "figure":
-                figures.append(FigureData(caption=block.text))
+                figures.append(FigureData(caption=block.text, credit=block.credit))
                 parts.append(f"[[figure:{len(figures)}]]")
             else:
-                lead = REGION_LEAD.match(block.text)
-                if lead and lead.group(1) != region and lead.group(1) not in tags:
-                    tags.append(lead.group(1))
+                lead = REGION_LEAD.match(block.text) if block.kind == "text" else None
+                name = toc.label_name(lead.group(1)) if lead else ""
+                name = known_name(name, self.known_regions | set(self.sections)) if name else ""
+                if name and name != region and name not in tags and self._is_place(name):
+                    tags.append(name)
                 parts.append(block.text)
         return ArticleData(
             title=collapse_spaces(title),
@@ -371,58 +239,34 @@ class _Parser:
             body_markdown="\n\n".join(parts),
         )
 
-
-def _heading_text(text):
-    match = HEADING.match(text)
-    return match.group(2) if match else text
-
-
-def _is_furniture(text):
-    return any(pattern.match(text) for pattern in FURNITURE)
-
-
-def _figure_caption(text):
-    match = FIGURE_LINE.match(text)
-    if not match or len(text) > 120 or is_terminated(text):
-        return None
-    return collapse_spaces(match.group(2))
-
-
-def _split_titles(text):
-    """TOC titles on one bullet are separated by line breaks or by runs of two or more spaces."""
-    return [collapse_spaces(part) for part in re.split(r"\s{2,}|\u3000+", text.strip()) if part.strip()]
-
-
-def _similar(found, wanted):
-    if not found or not wanted:
-        return False
-    shorter, longer = sorted((found, wanted), key=len)
-    if len(shorter) >= 6 and longer.startswith(shorter):
-        return True  # the TOC shortens a long title
-    if len(shorter) >= 4 and shorter in longer and len(shorter) * 2 >= len(longer):
-        return True
-    return difflib.SequenceMatcher(None, found, wanted).ratio() >= 0.85
-
-
-def _repair_page_breaks(blocks):
-    """Re-join paragraphs cut by a page break (possibly with a figure placed between the halves)."""
-    out = []
-    for block in blocks:
-        if block.kind == "text" and not REGION_LEAD.match(block.text) and not LIST_ITEM.match(block.text):
-            j = len(out) - 1
-            while j >= 0 and out[j].kind == "figure":
-                j -= 1
-            if j >= 0 and out[j].kind == "text":
-                if continues(out[j].text, block.text):
-                    out[j] = Block("text", join_broken(out[j].text, block.text), out[j].line)
-                    continue
-        out.append(block)
-    return out
-
-
-def _split_source(text):
-    """("…。（金融时报 中央财经大学绿色金融国际研究院 20241210）") → ("…。", [SourceData, SourceData]).
-
-    The rule is the admin's 「来源（一行）」 rule (newsletter.source_line), so both read a line alike."""
-    remaining, parsed = split_source_tail(text)
-    return remaining, [SourceData(outlet=source.outlet, date=source.date) for source in parsed]
+    def _source(self, blocks):
+        """The source line ending the article (before any figure captions and 注： notes); it may close
+        the last item of a list."""
+        index = len(blocks) - 1
+        while index >= 0 and (
+            blocks[index].kind == "figure" or (blocks[index].kind == "text" and is_note(blocks[index].text))
+        ):
+            index -= 1
+        if index < 0 or blocks[index].kind not in ("text", "list"):
+            return []
+        block = blocks[index]
+        head, _, tail = block.text.rpartition("\n") if block.kind == "list" else ("", "", block.text)
+        remaining, sources, unparsed = read_tail(tail, self.issue_date)
+        if unparsed:
+            self.warnings.append(
+                Notice(
+                    Notice.UNPARSED_SOURCE,
+                    f"这段文字末尾像是来源行，但未能识别，已留在正文中：{unparsed}",
+                    text=unparsed,
+                    line=block.line,
+                )
+            )
+        if sources:
+            if block.kind == "list" and not LIST_ITEM.match(remaining):
+                return []  # the whole last item would go: it is a list item, not a source line
+            text = "\n".join(part for part in (head, remaining) if part)
+            if text:
+                blocks[index] = type(block)(block.kind, text, block.line)
+            else:
+                blocks.pop(index)
+        return sources

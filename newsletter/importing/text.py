@@ -83,6 +83,15 @@ def is_terminated(text):
     return bool(text) and text[-1] in TERMINAL
 
 
+# A sentence closed by a bracketed aside or source line: "…。（大众日报 20210330）".
+CLOSED_AFTER_SENTENCE = re.compile(r"[。！？!?][”’」』]?\s*[（(][^（）()]*[）)]\s*$")
+
+
+def is_complete(text):
+    """Whether a paragraph is complete: it ends a sentence, or a sentence and a bracketed aside after it."""
+    return is_terminated(text) or bool(CLOSED_AFTER_SENTENCE.search(text or ""))
+
+
 def looks_like_heading(text):
     """A short line without sentence punctuation: a title or subheading, which ends its paragraph."""
     return len(text) <= 25 and not re.search(r"[，。；：,;:]", text)
