@@ -49,7 +49,11 @@ class Check:
     detail: str = ""
 
     def __str__(self):
-        where = self.file if self.part in ("header", "masthead", "editor_note", "sections") else f"{self.file}《{self.part}》"
+        where = (
+            self.file
+            if self.part in ("header", "masthead", "editor_note", "sections")
+            else f"{self.file}《{self.part}》"
+        )
         return f"{where} › {self.field}：{self.detail}"
 
 
@@ -110,9 +114,9 @@ def compare(name, want, data):
         _differs([a["title"] for _, a in want_articles], [a["title"] for _, a in found_articles]),
     )
     bodies = [a.get("body_markdown", "") for _, a in found_articles]
-    stray = [
-        f"{word}" for word in want.get("furniture", []) for text in [note, *bodies] if word in text
-    ] + [line for body in bodies for line in body.splitlines() if PAGE_NUMBER.match(line)]
+    stray = [f"{word}" for word in want.get("furniture", []) for text in [note, *bodies] if word in text] + [
+        line for body in bodies for line in body.splitlines() if PAGE_NUMBER.match(line)
+    ]
     check("sections", "页眉页脚与页码已删去", not stray, f"正文中仍有 {stray}")
 
     by_title = {a["title"]: (position, region, a) for position, (region, a) in enumerate(found_articles)}
@@ -133,7 +137,12 @@ def compare(name, want, data):
             check(part, field, found.get(field) == article[field], _differs(article[field], found.get(field)))
         body = found.get("body_markdown", "")
         if "body_markdown" in article:
-            check(part, "body_markdown", body.strip() == article["body_markdown"], _differs(article["body_markdown"], body))
+            check(
+                part,
+                "body_markdown",
+                body.strip() == article["body_markdown"],
+                _differs(article["body_markdown"], body),
+            )
         for text in article.get("body_contains", []):
             check(part, f"正文含「{text}」", body_has(body, text), f"正文中没有；正文为：\n{body}")
         for text in article.get("body_excludes", []):
