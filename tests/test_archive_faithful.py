@@ -43,9 +43,9 @@ def _cases():
         want = expected(path)
         for part in PARTS:
             yield pytest.param(path.name, part, id=f"{path.stem}-{part}")
-        for section in want["sections"]:
-            for number, article in enumerate(section["articles"], start=1):
-                yield pytest.param(path.name, article["title"], id=f"{path.stem}-{section['region']}{number}")
+        articles = [article for section in want["sections"] for article in section["articles"]]
+        for number, article in enumerate(articles, start=1):
+            yield pytest.param(path.name, article["title"], id=f"{path.stem}-article{number}")
 
 
 def test_the_archive_has_back_issues_of_every_era_each_with_what_was_printed_in_it():
