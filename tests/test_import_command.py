@@ -46,7 +46,7 @@ def test_folder_imports_text_files_in_name_order_with_progress_and_summary(db, f
     ]
     assert lines[-1] == "共 3 个文件：导入 3，跳过（试运行）0，失败 0。"
     # The test publication's phone differs from the printed masthead: reported, settings kept.
-    assert "    注意：本期电话“022-12345678”与刊物设置“022-11112222”不同，刊物设置未改动。" in lines
+    assert "    注意（刊头）：本期电话“022-12345678”与刊物设置“022-11112222”不同，刊物设置未改动。" in lines
     assert "3/3" in err and "[" in err
     assert Issue.objects.filter(status=Issue.Status.DRAFT).count() == 3
 
@@ -77,7 +77,9 @@ def test_json_prints_one_object_per_file_in_the_shared_schema(db, folder):
     objects = [json.loads(line) for line in out.splitlines()]
     assert [o["total_number"] for o in objects] == [231, 258, 311]
     first = objects[1]
+    # The shared schema, plus the file's report (its notices).
     assert set(first) == {
+        "report",
         "publication",
         "year",
         "number",
