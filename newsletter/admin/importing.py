@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from .. import rehearsal
 from ..importing.exporter import export_json, export_markdown, load_for_export
 from ..importing.runner import FileOutcome, import_bytes
 from ..models import Issue, Publication
@@ -25,6 +26,7 @@ from .upload_names import UndecodableNames
 SESSION_KEY = "newsletter_import_files"
 MAX_FILES = 50
 MAX_BYTES = 5 * 1024 * 1024
+MAX_DOCX_BYTES = 20 * 1024 * 1024  # a Word issue carries its pictures
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,18 +43,29 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportForm(forms.Form):
-    files = MultipleFileField(label="文本文件", help_text="由印刷版转换得到的 .txt 或 .md，每个文件一期，可多选。")
+    files = MultipleFileField(
+        label="文件",
+        help_text="由印刷版转换得到的 .txt/.md 文本、Word（.docx）或本系统导出的 .json，每个文件一期，可多选。",
+    )
     publication = forms.ModelChoiceField(
         label="刊物", queryset=Publication.objects.all(), required=False, empty_label="（唯一的刊物或按刊名识别）"
     )
     replace = forms.BooleanField(label="替换已存在的同期草稿", required=False, help_text="已发布的期刊不会被替换。")
+    strict = forms.BooleanField(
+        label="严格模式",
+        required=False,
+        help_text="有任何注意事项（删去的文字、新建地区或媒体、待补图片等）的文件不导入。",
+    )
 
     def clean_files(self):
         files = self.cleaned_data["files"]
         if len(files) > MAX_FILES:
             raise forms.ValidationError(f"一次最多上传 {MAX_FILES} 个文件，更多文件请用 import_issue 命令。")
         for upload in files:
-            if upload.size > MAX_BYTES:
+            if upload.name.lower().endswith(".docx"):
+                if upload.size > MAX_DOCX_BYTES:
+                    raise forms.ValidationError(f"{upload.name} 超过 20 MB，不像是一期刊物的 Word 文件。")
+            elif upload.size > MAX_BYTES:
                 raise forms.ValidationError(f"{upload.name} 超过 5 MB，不像是一期刊物的文本。")
         return files
 
@@ -66,7 +79,7 @@ def import_view(request):
     """Step 1 (GET/POST upload): check every file without writing. Step 2 (POST confirm): import them."""
     # The handler must be in place before the body is parsed, which the CSRF check does first: so
     # CSRF is checked inside, as Django's documentation on upload handlers shows.
-    skipped = UndecodableNames(request, max_bytes=MAX_FILES * MAX_BYTES + 1024 * 1024)
+    skipped = UndecodableNames(request, max_bytes=MAX_FILES * MAX_DOCX_BYTES + 1024 * 1024)
     request.upload_handlers.insert(0, skipped)
     return _import(request, skipped)
 
@@ -89,13 +102,20 @@ def _import(request, skipped):
     if request.method == "POST" and form.is_valid():
         publication = form.cleaned_data["publication"]
         slug = publication.slug if publication else None
-        replace = form.cleaned_data["replace"]
+        replace, strict = form.cleaned_data["replace"], form.cleaned_data["strict"]
         stored, outcomes = [], []
-        for upload in form.cleaned_data["files"]:
-            content = upload.read()
-            outcomes.append(import_bytes(content, upload.name, publication_slug=slug, dry_run=True, replace=replace))
-            stored.append({"name": upload.name, "content": base64.b64encode(content).decode("ascii")})
-        request.session[SESSION_KEY] = {"files": stored, "publication": slug, "replace": replace}
+        # The preview is the import itself, rolled back at the end (all files in one transaction, each
+        # after the ones before it): it reports what confirming will do, notices included.
+        with rehearsal.rolled_back():
+            for upload in form.cleaned_data["files"]:
+                content = upload.read()
+                outcomes.append(
+                    import_bytes(
+                        content, upload.name, publication_slug=slug, dry_run=True, replace=replace, strict=strict
+                    )
+                )
+                stored.append({"name": upload.name, "content": base64.b64encode(content).decode("ascii")})
+        request.session[SESSION_KEY] = {"files": stored, "publication": slug, "replace": replace, "strict": strict}
         outcomes = unreadable + outcomes
         context.update(
             title="导入往期：确认",
@@ -119,6 +139,7 @@ def _confirm(request):
             item["name"],
             publication_slug=pending["publication"],
             replace=pending["replace"],
+            strict=pending.get("strict", False),
         )
         if outcome.ok:
             imported += 1
