@@ -4,6 +4,7 @@ images stored through the upload rules (re-encoded), so no figure of a Word issu
 
 import io
 import json
+import zipfile
 
 import pytest
 from django.conf import settings
@@ -188,3 +189,22 @@ def test_a_folder_of_word_issues_imports_each_with_its_pictures_through_the_work
     assert out.splitlines()[-1] == "共 3 个文件：导入 3，跳过（试运行）0，失败 0。"
     figures = Figure.objects.filter(article__issue__number__in=[7, 8, 9])
     assert figures.count() == 3 and all(figure.image for figure in figures)
+
+
+@pytest.mark.parametrize(
+    "document_xml",
+    [
+        b"<w:document><w:body><w:p>",
+        b"\x00\x01 not xml at all",
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>',
+    ],
+)
+def test_a_docx_whose_document_cannot_be_read_is_refused_clearly_and_nothing_is_written(world, tmp_path, document_xml):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", document_xml)
+    before = snapshot()
+    out, _, failed = _import(tmp_path, buffer.getvalue())
+    assert failed and "issue.docx：无法读取这个 Word 文件（.docx 可能已损坏）。" in out
+    assert snapshot() == before

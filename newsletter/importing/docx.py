@@ -112,6 +112,7 @@ class _Walker(HTMLParser):
         self.runs = None  # [(text, bold, italic)] of the paragraph, item or cell being read
         self.bold = self.italic = 0
         self.href = None
+        self.link_start = 0
         self.lists = []  # [[ordered, counter]] of the open lists
         self.list_lines = []
         self.tables = []  # [rows] of the open tables (nested ones are read into their cell)
@@ -219,7 +220,7 @@ class _Walker(HTMLParser):
         href, self.href = self.href, None
         if not href or not re.match(r"^(?:https?://|mailto:)", href) or self.runs is None:
             return
-        start = getattr(self, "link_start", 0)
+        start = self.link_start
         label = "".join(text for text, _, _ in self.runs[start:]).strip()
         if label and label != href:
             self.runs[start:] = [(f"[{label}]({href.replace(' ', '%20').replace(')', '%29')})", False, False)]
