@@ -41,7 +41,8 @@ class Command(BaseCommand):
             report.write(f"✗ {outcome.message}")
         show_progress = len(files) > 1
         names = [path.name if len(files) > 1 else str(path) for path in files]
-        # One file, or a dry run (parsing only): nothing to overlap with.
+        # One file: nothing to overlap with. A dry run reads its files here, one after another, inside
+        # its one transaction (a worker forked in the middle of it would gain little for a check).
         overlap = len(files) > 1 and not options["dry_run"]
         # A dry run is one rolled-back transaction for all the files: each is checked after the ones
         # before it, as the real import would (a region the first file creates is not new in the second).
