@@ -122,7 +122,6 @@ def test_a_json_file_that_is_not_json_says_where_it_breaks(db, tmp_path):
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)),
         ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(100)),
         ("issues.zip", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(100)),
-        ("issue.docx", b"PK\x03\x04 this is not a real Word file"),
         ("table.xlsx", "2023 年第 3 期".encode()),
         ("renamed.txt", b"%PDF-1.4\n"),
     ],
@@ -158,3 +157,11 @@ def test_a_folder_import_picks_up_text_word_and_json_files_and_leaves_the_rest(e
         "✓ c.TXT",
     ]
     assert Issue.objects.filter(total_number=259).exists()
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04 this is not a real Word file", "2023 年第 3 期".encode()])
+def test_a_docx_that_is_no_word_file_is_refused_as_damaged(db, tmp_path, content):
+    factories.publication()
+    (tmp_path / "issue.docx").write_bytes(content)
+    out, _, failed = run_import(str(tmp_path / "issue.docx"))
+    assert failed and "issue.docx：无法读取这个 Word 文件（.docx 可能已损坏）。" in out

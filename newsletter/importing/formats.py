@@ -45,7 +45,7 @@ def kind_of(content, name=""):
         if _is_docx(content):
             return "docx"
         if suffix == ".docx":
-            raise ImportFailure(f"无法读取这个 Word 文件（.docx 可能已损坏）。{UNREADABLE}", filename=name)
+            raise ImportFailure("无法读取这个 Word 文件（.docx 可能已损坏）。", filename=name)
         raise ImportFailure(f"这不是文本文件（看起来是 ZIP 压缩文件）：{UNREADABLE}", filename=name)
     for signature, what in _SIGNATURES.items():
         if content.startswith(signature):
