@@ -73,4 +73,3 @@ def _is_docx(content):
             return "word/document.xml" in archive.namelist()
     except (zipfile.BadZipFile, ValueError, OSError):
         return False
-
