@@ -223,3 +223,13 @@ def test_a_dry_run_touches_neither_the_page_cache_nor_the_pages_to_render_nor_le
         set(getattr(renditions._queued, "publications", None) or ()),
     ) == queued
     assert len(connection.run_on_commit) == callbacks
+
+
+def test_a_new_region_is_reported_as_a_section_or_as_a_tag(world, tmp_path):
+    lead = ZHEJIANG.replace("杭州市数据资源", "【湖州】同样推出了登记服务。\n\n杭州市数据资源")
+    path = tmp_path / "issue.txt"
+    path.write_text(issue_text(sections=[("浙江", lead), ("江西", FUJIAN)]), encoding="utf-8")
+    out, _, failed = run_import(str(path))
+    assert failed is None
+    assert "    注意（新建地区）：新建地区“江西”（作为栏目）。" in out.splitlines()
+    assert "    注意（新建地区）：新建地区“湖州”（作为地区标签）。" in out.splitlines()

@@ -155,8 +155,10 @@ def attach_images(result, data, filename, *, store=True):
 def report(data, result):
     """The file's notices: the reader's, the loader's, then what this load created or left to do."""
     notices = list(data.warnings) + [n for n in result.notes if isinstance(n, Notice)]
+    sections = {section.region for section in data.sections}
     for region in result.new_regions:
-        notices.append(Notice(Notice.NEW_REGION, f"新建地区“{region}”（栏目或地区标签）。", text=region))
+        role = "栏目" if region in sections else "地区标签"
+        notices.append(Notice(Notice.NEW_REGION, f"新建地区“{region}”（作为{role}）。", text=region))
     for outlet in result.new_outlets:
         notices.append(Notice(Notice.NEW_OUTLET, f"新建媒体“{outlet}”。", text=outlet))
     waiting = (
