@@ -37,6 +37,7 @@ def word_issue(
     alt="",
     number=7,
     toc_as_list=True,
+    markers_as_headings=False,
 ):
     doc = Document()
     doc.add_paragraph(f"2021 年第 {number} 期")
@@ -49,7 +50,8 @@ def word_issue(
     doc.add_paragraph("【四川】 成都发布公园城市条例", style=style)
     doc.add_paragraph("主办：测试研究院  测试档案馆")
     doc.add_paragraph("编辑：甲乙 丙丁")
-    doc.add_paragraph("【江苏】")
+    marker = (lambda text: doc.add_heading(text, level=2)) if markers_as_headings else doc.add_paragraph
+    marker("【江苏】")
     doc.add_heading("常州新能源产业链年产值破万亿", level=2)
     paragraph = doc.add_paragraph("常州新能源产业")
     paragraph.add_run("持续扩张").bold = True
@@ -63,8 +65,9 @@ def word_issue(
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     doc.add_paragraph("新能源产值占全市工业比重持续提高。（新华日报 20210401）")
-    doc.add_paragraph("【四川】")
+    marker("【四川】")
     doc.add_heading("成都发布公园城市条例", level=2)
+    doc.add_paragraph("【绵阳】同日发布了配套的绿道建设导则。")
     doc.add_paragraph("条例明确了公园城市建设的三项原则：")
     doc.add_paragraph("生态优先", style="List Number")
     doc.add_paragraph("以人为本", style="List Number")
@@ -208,3 +211,15 @@ def test_a_docx_whose_document_cannot_be_read_is_refused_clearly_and_nothing_is_
     out, _, failed = _import(tmp_path, buffer.getvalue())
     assert failed and "issue.docx：无法读取这个 Word 文件（.docx 可能已损坏）。" in out
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("toc_as_list", [True, False])
+def test_a_paragraph_starting_with_a_region_in_an_article_stays_a_region_lead_whatever_marks_the_sections(
+    world, tmp_path, toc_as_list
+):
+    out, _, failed = _import(tmp_path, word_issue(toc_as_list=toc_as_list, markers_as_headings=True))
+    assert failed is None, out
+    article = Article.objects.get(title="成都发布公园城市条例")
+    assert "【绵阳】同日发布了配套的绿道建设导则。" in article.body.split("\n\n")  # a paragraph of its own
+    assert "- 【绵阳】" not in article.body
+    assert [region.name for region in article.regions.all()] == ["绵阳"]

@@ -110,21 +110,21 @@ def _print_text(blocks, images, tables, notices):
                 captions[near] = block.image
                 images[block.image].used = True
                 break
-    out, in_header = [], True
+    header_end = _header_end(blocks)
+    listed = any(b.kind == "list" and _is_toc_list(b.text) for b in blocks[:header_end])
+    out = []
     for index, block in enumerate(blocks):
         if block.kind == "heading":
             out.append("#" * block.level + " " + block.text)
         elif block.kind == "para":
             text = block.text
-            if SECTION_ALONE.match(text):
-                in_header = False
-            elif in_header and REGION_ENTRY.match(text):
-                text = "- " + text
+            if index < header_end and not listed and REGION_ENTRY.match(text):
+                text = "- " + text  # a table of contents typed as paragraphs
             if index in captions:
                 text = f"{text.strip('*').strip()} ⟦图片{captions[index]}⟧"
             out.append(text)
         elif block.kind == "list":
-            out.append(_toc_list(block.text))
+            out.append(_toc_list(block.text) if index < header_end else block.text)
         elif block.kind == "table":
             out.append(_table_text(block.rows, tables))
         elif block.kind == "image" and not images[block.image].used:
@@ -143,14 +143,38 @@ def _print_text(blocks, images, tables, notices):
     return "\n\n".join(part for part in out if part)
 
 
+def _header_end(blocks):
+    """Where the table of contents and the masthead end: at the first section marker, or at the first
+    heading after a 【X】 entry (the first article's title). Body paragraphs starting with 【湖北】
+    after it are region leads, never entries."""
+    seen_entry = False
+    for index, block in enumerate(blocks):
+        text = block.text.strip("*").strip()
+        if block.kind in ("para", "heading") and SECTION_ALONE.match(text):
+            return index
+        if block.kind == "heading" and seen_entry:
+            return index
+        if block.kind in ("para", "list") and REGION_ENTRY.match(_bare(text)):
+            seen_entry = True
+    return len(blocks)
+
+
+def _bare(line):
+    return re.sub(r"^\s*(?:-|\d+\.)\s+", "", line)
+
+
+def _is_toc_list(text):
+    return bool(REGION_ENTRY.match(_bare(text.split("\n", 1)[0])))
+
+
 def _toc_list(text):
     """A list whose first item is 【X】 …: its unmarked items are more titles of the entry above."""
     lines = text.split("\n")
-    if not lines or not REGION_ENTRY.match(re.sub(r"^(?:-|\d+\.)\s+", "", lines[0])):
+    if not _is_toc_list(text):
         return text
     out = []
     for line in lines:
-        bare = re.sub(r"^\s*(?:-|\d+\.)\s+", "", line)
+        bare = _bare(line)
         out.append("- " + bare if REGION_ENTRY.match(bare) else bare)
     return "\n".join(out)
 
