@@ -17,20 +17,40 @@ a text issue does:
   it (or right before it); a picture with no such line gets its alt text, else 「图 N」 (N counting
   the document's pictures), as caption, and a notice. The image bytes ride on ``FigureData.image``;
   the runner stores them through the upload rules once the figures are written.
+
+A hostile file gets one clear message and nothing is written: a ZIP that declares more than
+``MAX_UNPACKED`` unpacked (or an XML part over ``MAX_XML_PART``, or too many entries) is refused
+before anything is unpacked; an XML part with a DOCTYPE (entity expansion, external entities) is
+refused before it is parsed; more than ``MAX_IMAGES`` pictures are refused; a picture linked to a
+file or an address outside the document is never opened (mammoth's ``external_file_access`` is
+off, and the notice asks for it to be embedded); links other than http(s)/mailto keep only their
+text (``docx_html``); every picture goes through the upload rules (re-encoded in a child process
+with a pixel limit, SVG and non-images refused); the text goes through the parser's
+``text_input`` rules like a .txt.
 """
 
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import mammoth
+from mammoth.docx.files import ExternalFileAccessIsDisabledError, InvalidFileReferenceError
 
 from .docx_html import Walker
 from .parser import parse_text
 from .schema import ImportFailure, Notice
 
-MAX_UNPACKED = 200 * 1024 * 1024  # a .docx that unpacks to more is not an issue of a newsletter
+# Limits checked on the ZIP's declared sizes before anything is unpacked (Python's zipfile never
+# unpacks more than an entry declares: a lying entry fails its CRC check), so memory stays bounded.
+MAX_UNPACKED = 100 * 1024 * 1024  # a .docx that unpacks to more is not an issue of a newsletter
+MAX_XML_PART = 16 * 1024 * 1024  # one XML part (the DOM mammoth builds is many times its size)
+MAX_ENTRIES = 2000
+MAX_IMAGES = 200
+# Word never writes a document type declaration; one is how entity expansion ("billion laughs")
+# and external entities (XXE) get in, so a part holding one is refused before mammoth parses it.
+_DOCTYPE = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
 STYLE_MAP = """
 p[style-name='Title'] => h1:fresh
 p[style-name='Subtitle'] => h2:fresh
@@ -50,10 +70,9 @@ _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "ima
 
 
 def read_docx(content, filename="", *, known_lines=()):
-    images, tables = [], []
-    html = _to_html(content, filename, images)
+    images, tables, notices = [], [], []
+    html = _to_html(content, filename, images, notices)
     blocks = Walker.blocks_of(html)
-    notices = []
     text = _print_text(blocks, images, tables, notices)
     data = parse_text(text, filename, known_lines=known_lines)
     _put_back(data, images, tables, notices)
@@ -61,27 +80,79 @@ def read_docx(content, filename="", *, known_lines=()):
     return data
 
 
-def _to_html(content, filename, images):
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                raise ImportFailure("这个 Word 文件解压后过大，不像是一期刊物。", filename=filename)
-    except zipfile.BadZipFile as error:
-        raise ImportFailure("无法读取这个 Word 文件（.docx 可能已损坏）。", filename=filename) from error
+def _to_html(content, filename, images, notices):
+    _check_archive(content, filename)
 
     def keep(image):
-        with image.open() as stream:
-            data = stream.read()
+        if len(images) >= MAX_IMAGES:
+            raise ImportFailure(
+                f"这个 Word 文件的图片超过 {MAX_IMAGES} 张，不像是一期刊物，未导入。", filename=filename
+            )
+        try:
+            with image.open() as stream:
+                data = stream.read(MAX_UNPACKED + 1)
+        except (ExternalFileAccessIsDisabledError, InvalidFileReferenceError):
+            # A picture linked to a file or an address outside the document (r:link): mammoth is
+            # told not to open it (external_file_access=False), and we do not either.
+            notices.append(
+                Notice(
+                    Notice.DROPPED_TEXT,
+                    "Word 文件中有一张图片链接到文件以外的位置，没有读取，也未导入；"
+                    "请在 Word 中把图片嵌入文档后再导入。",
+                    text=(image.alt_text or "").strip(),
+                )
+            )
+            return {"src": "docx-linked:"}
         images.append(_Picture(data, image.content_type or "", (image.alt_text or "").strip()))
         return {"src": f"docx-image:{len(images) - 1}"}
 
     try:
         result = mammoth.convert_to_html(
-            io.BytesIO(content), style_map=STYLE_MAP, convert_image=mammoth.images.img_element(keep)
+            io.BytesIO(content),
+            style_map=STYLE_MAP,
+            convert_image=mammoth.images.img_element(keep),
+            external_file_access=False,
         )
+    except ImportFailure:
+        raise
     except Exception as error:  # a damaged or hostile file can fail anywhere inside the converter
         raise ImportFailure("无法读取这个 Word 文件（.docx 可能已损坏）。", filename=filename) from error
     return result.value
+
+
+def _check_archive(content, filename):
+    """Refuse, before mammoth reads anything, a ZIP that unpacks to too much (by its declared sizes)
+    or holds an XML part with a document type declaration."""
+    too_big = ImportFailure("这个 Word 文件解压后过大，不像是一期刊物，未导入。", filename=filename)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ENTRIES or sum(info.file_size for info in entries) > MAX_UNPACKED:
+                raise too_big
+            for info in entries:
+                if not info.filename.lower().endswith((".xml", ".rels")):
+                    continue
+                if info.file_size > MAX_XML_PART:
+                    raise too_big
+                with archive.open(info) as stream:
+                    part = stream.read(MAX_XML_PART + 1)
+                if len(part) > MAX_XML_PART:
+                    raise too_big
+                if any(marker in part for marker in _DOCTYPE):
+                    raise ImportFailure(
+                        "这个 Word 文件内部含有文档类型声明（DOCTYPE），Word 不会写出这种内容，为安全起见不读取。",
+                        filename=filename,
+                    )
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        ValueError,
+        OSError,
+        EOFError,
+        zlib.error,
+    ) as error:
+        raise ImportFailure("无法读取这个 Word 文件（.docx 可能已损坏）。", filename=filename) from error
 
 
 @dataclass

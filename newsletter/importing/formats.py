@@ -37,9 +37,16 @@ _SIGNATURES = {
 }
 
 
+ENCRYPTED = "这个 Office 文件设置了密码（已加密），无法读取：请在 Word 中取消密码，另存为 .docx 后再导入。"
+# An encrypted .docx is an OLE container holding these streams (names in UTF-16).
+_ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+
+
 def kind_of(content, name=""):
     """ "docx", "json" or "text"; raises ``ImportFailure`` (naming the formats read) for anything else."""
     suffix = PurePath(name or "").suffix.lower()
+    if content.startswith(b"\xd0\xcf\x11\xe0") and any(stream in content for stream in _ENCRYPTED_STREAMS):
+        raise ImportFailure(ENCRYPTED, filename=name)
     head = content[:8].lstrip() if content else b""
     if content.startswith(b"PK\x03\x04") or suffix == ".docx":
         if _is_docx(content):

@@ -9,12 +9,17 @@ are single lines, the body and the editor's note keep their line breaks.
 
 import datetime
 import json
+import re
 
+from newsletter.body_format import canonical_markdown
 from newsletter.text_input import multi_line, single_line
 
 from .schema import ImportFailure, IssueData
 from .text import decode
 
+MAX_SECTIONS = 100
+MAX_ARTICLES = 500  # an issue of the newsletter has a few dozen
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TEXT_LISTS = ("hosts", "editors", "coordinators")
 _ISSUE_TEXTS = ("phone", "fax")
 _ARTICLE_LISTS = ("subheadings", "region_tags")
@@ -32,6 +37,10 @@ def read_json(content, filename=""):
         raise ImportFailure(
             f"不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列：{error.msg}）。", filename=filename
         ) from error
+    except RecursionError as error:
+        raise ImportFailure("JSON 嵌套过深，不是本系统导出的文件。", filename=filename) from error
+    except ValueError as error:  # an integer of more digits than Python converts (4300)
+        raise ImportFailure("JSON 中有数字位数过多，不是本系统导出的文件。", filename=filename) from error
     try:
         cleaned = _issue(data)
     except _Bad as bad:
@@ -57,6 +66,11 @@ def _issue(data):
     sections = _list(data, "sections", "sections", required=True)
     if not sections:
         raise _Bad("“sections”是空的：一期至少要有一个栏目。")
+    if len(sections) > MAX_SECTIONS:
+        raise _Bad(f"有 {len(sections)} 个栏目，一期最多 {MAX_SECTIONS} 个。")
+    count = sum(len(s["articles"]) for s in sections if isinstance(s, dict) and isinstance(s.get("articles"), list))
+    if count > MAX_ARTICLES:
+        raise _Bad(f"有 {count} 篇文章，一期最多 {MAX_ARTICLES} 篇文章。")
     out["sections"] = [_section(section, f"sections[{i}]") for i, section in enumerate(sections)]
     return out
 
@@ -75,7 +89,8 @@ def _article(data, where):
     out = {
         "title": _text(data, "title", where, required=True),
         "toc_title": _text(data, "toc_title", where),
-        "body_markdown": _text(data, "body_markdown", where, multiline=True),
+        # Stored as the editor would store it: raw HTML becomes text, links keep only safe addresses.
+        "body_markdown": canonical_markdown(_text(data, "body_markdown", where, multiline=True)),
     }
     for key in _ARTICLE_LISTS:
         out[key] = _text_list(data, key, where)
@@ -97,6 +112,14 @@ def _article(data, where):
         if _object(f, f"{where}.figures[{i}]")
     ]
     return out
+
+
+def _shown(value):
+    """A wrong value as the message quotes it (cut short; a deeply nested one only named)."""
+    try:
+        return json.dumps(value, ensure_ascii=False)[:40]
+    except (RecursionError, ValueError):
+        return type(value).__name__
 
 
 def _name(where, key):
@@ -127,7 +150,7 @@ def _text(data, key, where="", *, required=False, multiline=False):
             raise _Bad(f"缺少字段“{name}”。")
         return ""
     if not isinstance(value, str):
-        raise _Bad(f"字段“{name}”应是文字（字符串），现在是 {json.dumps(value, ensure_ascii=False)[:40]}。")
+        raise _Bad(f"字段“{name}”应是文字（字符串），现在是 {_shown(value)}。")
     value = multi_line(value).strip() if multiline else single_line(value)
     if required and not value:
         raise _Bad(f"字段“{name}”不能为空。")
@@ -147,7 +170,7 @@ def _number(data, key, low, high):
     if value is None:
         raise _Bad(f"缺少字段“{key}”。")
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad(f"字段“{key}”应是整数，现在是 {json.dumps(value, ensure_ascii=False)[:40]}。")
+        raise _Bad(f"字段“{key}”应是整数，现在是 {_shown(value)}。")
     if not low <= value <= high:
         raise _Bad(f"字段“{key}”应在 {low} 到 {high} 之间，现在是 {value}。")
     return value
@@ -160,10 +183,10 @@ def _date(data, key, where="", *, required=False):
         if required:
             raise _Bad(f"缺少字段“{name}”。")
         return None
+    bad = _Bad(f"字段“{name}”应是 YYYY-MM-DD 形式的日期，现在是 {_shown(value)}。")
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise bad
     try:
-        datetime.date.fromisoformat(value)
-    except (TypeError, ValueError) as error:
-        raise _Bad(
-            f"字段“{name}”应是 YYYY-MM-DD 形式的日期，现在是 {json.dumps(value, ensure_ascii=False)[:40]}。"
-        ) from error
-    return value
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError as error:
+        raise bad from error

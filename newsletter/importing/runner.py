@@ -21,6 +21,7 @@ from django.db import transaction
 
 from .. import derived, rehearsal
 from ..models import Figure
+from ..uploads import validate_and_reencode
 from .formats import read_issue
 from .loader import load_issue, resolve_publication
 from .schema import ImportFailure, Notice
@@ -140,10 +141,14 @@ def attach_images(result, data, filename, *, store=True):
         return
     with derived.deferred():
         for row, item in pairs:
-            row.image = ContentFile(item.image, name=item.image_name or "image.png")
-            if item.alt and not row.alt_text:
-                row.alt_text = item.alt[:300]
             try:
+                # Checked and re-encoded before it is assigned: assigning a file makes Django read its
+                # dimensions in this process, which a decompression bomb must never reach.
+                clean, _, _ = validate_and_reencode(ContentFile(item.image, name=item.image_name or "image.png"))
+                row.image = clean
+                row._reencoded = True
+                if item.alt and not row.alt_text:
+                    row.alt_text = item.alt[:300]
                 row.full_clean(exclude=["article"])
             except ValidationError as error:
                 messages = "；".join(error.messages)
