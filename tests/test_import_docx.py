@@ -199,7 +199,7 @@ def test_a_folder_of_word_issues_imports_each_with_its_pictures_through_the_work
     [
         b"<w:document><w:body><w:p>",
         b"\x00\x01 not xml at all",
-        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>',
+        # (a document with a DOCTYPE gets a message of its own: test_import_hostile_formats.py)
     ],
 )
 def test_a_docx_whose_document_cannot_be_read_is_refused_clearly_and_nothing_is_written(world, tmp_path, document_xml):

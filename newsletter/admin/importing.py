@@ -4,11 +4,11 @@ Included from config/urls.py before the admin site's own URLs; every view goes t
 ``admin.site.admin_view`` and checks the model permission it needs.
 """
 
-import base64
 import io
 import zipfile
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -21,9 +21,10 @@ from .. import rehearsal
 from ..importing.exporter import export_json, export_markdown, load_for_export
 from ..importing.runner import FileOutcome, import_bytes
 from ..models import Issue, Publication
+from . import pending_uploads
 from .upload_names import UndecodableNames
 
-SESSION_KEY = "newsletter_import_files"
+SESSION_KEY = "newsletter_import_pending"  # the token of the pending upload (pending_uploads)
 MAX_FILES = 50
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DOCX_BYTES = 20 * 1024 * 1024  # a Word issue carries its pictures
@@ -67,7 +68,16 @@ class ImportForm(forms.Form):
                     raise forms.ValidationError(f"{upload.name} 超过 20 MB，不像是一期刊物的 Word 文件。")
             elif upload.size > MAX_BYTES:
                 raise forms.ValidationError(f"{upload.name} 超过 5 MB，不像是一期刊物的文本。")
+        limit = settings.IMPORT_UPLOAD_MAX_BYTES
+        if sum(upload.size for upload in files) > limit:
+            raise forms.ValidationError(
+                f"这次上传的文件合计超过 {_size(limit)}，请分几次上传，或用 import_issue 命令。"
+            )
         return files
+
+
+def _size(size):
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
 def _filename(issue, extension):
@@ -79,7 +89,7 @@ def import_view(request):
     """Step 1 (GET/POST upload): check every file without writing. Step 2 (POST confirm): import them."""
     # The handler must be in place before the body is parsed, which the CSRF check does first: so
     # CSRF is checked inside, as Django's documentation on upload handlers shows.
-    skipped = UndecodableNames(request, max_bytes=MAX_FILES * MAX_DOCX_BYTES + 1024 * 1024)
+    skipped = UndecodableNames(request, max_bytes=settings.IMPORT_UPLOAD_MAX_BYTES + 1024 * 1024)
     request.upload_handlers.insert(0, skipped)
     return _import(request, skipped)
 
@@ -114,8 +124,12 @@ def _import(request, skipped):
                         content, upload.name, publication_slug=slug, dry_run=True, replace=replace, strict=strict
                     )
                 )
-                stored.append({"name": upload.name, "content": base64.b64encode(content).decode("ascii")})
-        request.session[SESSION_KEY] = {"files": stored, "publication": slug, "replace": replace, "strict": strict}
+                stored.append((upload.name, content))
+        # The files wait in a private folder; the session holds only their token (a new preview
+        # replaces the previous one).
+        pending_uploads.discard(request.session.get(SESSION_KEY))
+        options = {"publication": slug, "replace": replace, "strict": strict}
+        request.session[SESSION_KEY] = pending_uploads.store(request.user, stored, options)
         outcomes = unreadable + outcomes
         context.update(
             title="导入往期：确认",
@@ -128,18 +142,23 @@ def _import(request, skipped):
 
 
 def _confirm(request):
-    pending = request.session.pop(SESSION_KEY, None)
-    if not pending:
+    token = request.session.pop(SESSION_KEY, None)
+    if not token:
         messages.error(request, "没有待导入的文件，请重新上传。")
         return redirect("newsletter_import")
+    try:
+        options, files = pending_uploads.claim(token, request.user)
+    except pending_uploads.Unavailable as error:
+        messages.error(request, error.message)
+        return redirect("newsletter_import")
     imported = failed = 0
-    for item in pending["files"]:
+    for name, content in files:
         outcome = import_bytes(
-            base64.b64decode(item["content"]),
-            item["name"],
-            publication_slug=pending["publication"],
-            replace=pending["replace"],
-            strict=pending.get("strict", False),
+            content,
+            name,
+            publication_slug=options["publication"],
+            replace=options["replace"],
+            strict=options["strict"],
         )
         if outcome.ok:
             imported += 1
