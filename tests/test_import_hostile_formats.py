@@ -5,6 +5,7 @@ a refused file is written, nothing outside the file is read or fetched, and memo
 import http.server
 import io
 import json
+import os
 import re
 import threading
 import time
@@ -21,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from PIL import Image
 
-from newsletter.importing.docx import MAX_IMAGES, read_docx
+from newsletter.importing.docx import MAX_IMAGE_BYTES, MAX_IMAGES, read_docx
 from newsletter.importing.formats import ENCRYPTED, UNREADABLE
 from newsletter.importing.json_input import MAX_ARTICLES
 from newsletter.importing.schema import ImportFailure
@@ -149,6 +150,20 @@ def test_a_docx_with_more_pictures_than_an_issue_has_is_refused(world, tmp_path)
     doc.save(buffer)
     out = _refused(tmp_path, buffer.getvalue())
     assert f"这个 Word 文件的图片超过 {MAX_IMAGES} 张，不像是一期刊物，未导入。" in out
+
+
+def test_a_docx_referencing_one_large_picture_many_times_is_refused_before_it_fills_memory(world, tmp_path):
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000)).save(buffer, "PNG")  # ~3 MB, incompressible
+    doc = Document()
+    doc.add_paragraph("2021 年第 7 期")
+    for _ in range(MAX_IMAGE_BYTES // len(buffer.getvalue()) + 2):
+        doc.add_picture(io.BytesIO(buffer.getvalue()))  # stored once, referenced each time
+    content = io.BytesIO()
+    doc.save(content)
+    assert len(content.getvalue()) < 4 * 1024 * 1024
+    out = _refused(tmp_path, content.getvalue())
+    assert f"这个 Word 文件的图片合计超过 {MAX_IMAGE_BYTES // (1024 * 1024)} MB，不像是一期刊物，未导入。" in out
 
 
 def test_a_zip_named_docx_without_a_word_document_is_refused_as_damaged(world, tmp_path):

@@ -21,7 +21,8 @@ a text issue does:
 A hostile file gets one clear message and nothing is written: a ZIP that declares more than
 ``MAX_UNPACKED`` unpacked (or an XML part over ``MAX_XML_PART``, or too many entries) is refused
 before anything is unpacked; an XML part with a DOCTYPE (entity expansion, external entities) is
-refused before it is parsed; more than ``MAX_IMAGES`` pictures are refused; a picture linked to a
+refused before it is parsed; more than ``MAX_IMAGES`` pictures, or pictures that unpack to more
+than ``MAX_IMAGE_BYTES`` together, are refused; a picture linked to a
 file or an address outside the document is never opened (mammoth's ``external_file_access`` is
 off, and the notice asks for it to be embedded); links other than http(s)/mailto keep only their
 text (``docx_html``); every picture goes through the upload rules (re-encoded in a child process
@@ -48,6 +49,8 @@ MAX_UNPACKED = 100 * 1024 * 1024  # a .docx that unpacks to more is not an issue
 MAX_XML_PART = 16 * 1024 * 1024  # one XML part (the DOM mammoth builds is many times its size)
 MAX_ENTRIES = 2000
 MAX_IMAGES = 200
+# What the pictures may unpack to together: one image referenced many times is read each time.
+MAX_IMAGE_BYTES = 40 * 1024 * 1024
 # Word never writes a document type declaration; one is how entity expansion ("billion laughs")
 # and external entities (XXE) get in, so a part holding one is refused before mammoth parses it.
 _DOCTYPE = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
@@ -103,6 +106,11 @@ def _to_html(content, filename, images, notices):
                 )
             )
             return {"src": "docx-linked:"}
+        if sum(len(picture.data) for picture in images) + len(data) > MAX_IMAGE_BYTES:
+            raise ImportFailure(
+                f"这个 Word 文件的图片合计超过 {MAX_IMAGE_BYTES // (1024 * 1024)} MB，不像是一期刊物，未导入。",
+                filename=filename,
+            )
         images.append(_Picture(data, image.content_type or "", (image.alt_text or "").strip()))
         return {"src": f"docx-image:{len(images) - 1}"}
 
