@@ -455,6 +455,7 @@ def _article_json(**fields):
         (b'{"a":' * 200000 + b"1" + b"}" * 200000, "嵌套过深"),
         (b'{"year": ' + b"9" * 20000 + b"}", "数字位数过多"),
         (_json_bytes(_issue_json(year=1e300)), "“year”应是整数"),
+        (b'{"publication": "x", "year": ' + b"9" * 4000 + b"}", "“year”应在 1900 到 2200 之间，现在是 9999"),
         (b'{"publication": "x", "year": 1e999}', "“year”应是整数"),
         (b'{"publication": "x", "year": NaN}', "“year”应是整数"),
         (_json_bytes([_issue_json()]), "最外层应是一个对象"),
@@ -480,7 +481,7 @@ def _article_json(**fields):
 def test_a_hostile_or_wrong_json_file_gets_a_clear_message_and_nothing_is_written(world, tmp_path, content, message):
     out = _refused(tmp_path, content, name="issue.json")
     assert message in out, out
-    assert "Traceback" not in out
+    assert "Traceback" not in out and len(out) < 1000  # a wrong value is quoted cut short
 
 
 def test_a_json_issue_with_more_articles_than_an_issue_has_is_refused(world, tmp_path):
@@ -543,3 +544,17 @@ def test_a_json_body_with_raw_html_and_script_links_is_stored_as_the_editors_mar
     page = response.content.decode().lower()
     assert "第一段" in page and "<script>alert" not in page and 'href="javascript' not in page
     assert not re.search(r"<[a-z]+[^>]*\sonerror", page)
+
+
+def test_markup_typed_as_text_in_a_word_issue_never_becomes_live_on_the_page(world, tmp_path):
+    typed = '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">点</a>'
+
+    def change(xml):
+        escaped = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        return xml.replace(">常州新能源产业<", f">常州新能源产业{escaped}<", 1)
+
+    out, _, failed = _import(tmp_path, _rezip(word_issue(), replace={DOCUMENT: change}))
+    assert failed is None, out
+    html = Article.objects.get(title="常州新能源产业链年产值破万亿").body_html.lower()
+    assert "常州新能源产业" in html and "<script" not in html and 'href="javascript' not in html
+    assert not re.search(r"<[a-z]+[^>]*\sonerror", html)

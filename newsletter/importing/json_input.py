@@ -172,7 +172,7 @@ def _number(data, key, low, high):
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Bad(f"字段“{key}”应是整数，现在是 {_shown(value)}。")
     if not low <= value <= high:
-        raise _Bad(f"字段“{key}”应在 {low} 到 {high} 之间，现在是 {value}。")
+        raise _Bad(f"字段“{key}”应在 {low} 到 {high} 之间，现在是 {_shown(value)}。")
     return value
 
 
