@@ -127,7 +127,7 @@ def _import(request, skipped):
                 stored.append((upload.name, content))
         # The files wait in a private folder; the session holds only their token (a new preview
         # replaces the previous one).
-        pending_uploads.discard(request.session.get(SESSION_KEY))
+        pending_uploads.discard(request.session.get(SESSION_KEY), request.user)
         options = {"publication": slug, "replace": replace, "strict": strict}
         request.session[SESSION_KEY] = pending_uploads.store(request.user, stored, options)
         outcomes = unreadable + outcomes

@@ -85,9 +85,17 @@ def claim(token, user):
     return manifest["options"], files
 
 
-def discard(token):
-    if isinstance(token, str) and _TOKEN.match(token):
-        shutil.rmtree(root() / token, ignore_errors=True)
+def discard(token, user):
+    """Drop ``user``'s pending upload ``token`` (a new preview replaces it); another's is left alone."""
+    if not isinstance(token, str) or not _TOKEN.match(token):
+        return
+    folder = root() / token
+    try:
+        owner = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("user")
+    except (OSError, ValueError):
+        return
+    if owner == user.pk:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def purge_expired(now=None):
