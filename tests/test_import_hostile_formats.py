@@ -15,6 +15,7 @@ import zipfile
 import mammoth
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -558,3 +559,32 @@ def test_markup_typed_as_text_in_a_word_issue_never_becomes_live_on_the_page(wor
     html = Article.objects.get(title="常州新能源产业链年产值破万亿").body_html.lower()
     assert "常州新能源产业" in html and "<script" not in html and 'href="javascript' not in html
     assert not re.search(r"<[a-z]+[^>]*\sonerror", html)
+
+
+def test_the_admin_upload_refuses_hostile_files_with_the_same_messages_and_confirming_writes_nothing(
+    world, client, superuser, tmp_path, settings
+):
+    settings.IMPORT_PENDING_DIR = tmp_path / "pending"
+    hostile = {
+        "laughs.docx": (_with_doctype(LAUGHS, "&j;"), "内部含有文档类型声明（DOCTYPE）"),
+        "locked.docx": (_encrypted_office_file(), ENCRYPTED),
+        "deep.json": (b"[" * 100000 + b"]" * 100000, "JSON 嵌套过深"),
+        "bad-date.json": (_json_bytes(_issue_json(issue_date="2024-02-30")), "应是 YYYY-MM-DD 形式的日期"),
+    }
+    uploads = []
+    for name, (content, _) in hostile.items():
+        upload = io.BytesIO(content)
+        upload.name = name
+        uploads.append(upload)
+    client.force_login(superuser)
+    url = reverse("newsletter_import")
+    response = client.post(url, {"step": "preview", "files": uploads})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "可以导入 0 个，有错误 4 个" in page
+    for name, (_, message) in hostile.items():
+        assert f"{name}：" in page and message in page
+    before = snapshot()
+    response = client.post(url, {"step": "confirm"}, follow=True)
+    assert "共 4 个文件：导入 0，失败 4。导入的期刊均为草稿。" in [str(m) for m in response.context["messages"]]
+    assert snapshot() == before

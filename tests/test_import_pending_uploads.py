@@ -204,3 +204,15 @@ def test_the_pending_folder_may_not_be_under_media_root(settings):
     settings.IMPORT_PENDING_DIR = Path(settings.MEDIA_ROOT) / "pending"
     with pytest.raises(ImproperlyConfigured):
         pending_uploads.root()
+
+
+def test_a_pending_folder_that_cannot_be_written_gets_a_message_and_no_token(world, client, superuser, settings):
+    blocker = Path(settings.IMPORT_PENDING_DIR).parent / "a-file"
+    blocker.write_text("不是目录", encoding="utf-8")
+    settings.IMPORT_PENDING_DIR = blocker / "pending"
+    client.force_login(superuser)
+    page = _preview(client)
+    assert "无法暂存上传的文件（服务器的暂存目录不可写），请稍后再试或联系管理员。" in page
+    assert _token(client) is None
+    assert _confirm(client) == ["没有待导入的文件，请重新上传。"]
+    assert Issue.objects.count() == 0

@@ -127,9 +127,14 @@ def _import(request, skipped):
                 stored.append((upload.name, content))
         # The files wait in a private folder; the session holds only their token (a new preview
         # replaces the previous one).
-        pending_uploads.discard(request.session.get(SESSION_KEY), request.user)
         options = {"publication": slug, "replace": replace, "strict": strict}
-        request.session[SESSION_KEY] = pending_uploads.store(request.user, stored, options)
+        try:
+            pending_uploads.discard(request.session.get(SESSION_KEY), request.user)
+            request.session[SESSION_KEY] = pending_uploads.store(request.user, stored, options)
+        except OSError:
+            request.session.pop(SESSION_KEY, None)
+            form.add_error(None, "无法暂存上传的文件（服务器的暂存目录不可写），请稍后再试或联系管理员。")
+            return render(request, "admin/newsletter/import_upload.html", context)
         outcomes = unreadable + outcomes
         context.update(
             title="导入往期：确认",
