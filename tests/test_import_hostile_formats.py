@@ -103,8 +103,8 @@ def _bomb(entry, size, *, base=None):
 
 @pytest.mark.parametrize(
     ("entry", "size"),
-    [(DOCUMENT, 40 * 1024 * 1024), ("word/media/huge.png", 300 * 1024 * 1024)],
-    ids=["document-xml", "image"],
+    [(DOCUMENT, 40 * 1024 * 1024), ("word/styles.xml", 9 * 1024 * 1024), ("word/media/huge.png", 300 * 1024 * 1024)],
+    ids=["document-xml", "styles-xml", "image"],
 )
 def test_a_zip_bomb_docx_is_refused_by_its_declared_sizes_before_anything_is_unpacked(world, tmp_path, entry, size):
     content = _bomb(entry, size)
@@ -139,6 +139,13 @@ def test_a_docx_whose_entry_lies_about_its_size_unpacks_no_more_than_it_declares
         tracemalloc.stop()
     assert "无法读取这个 Word 文件（.docx 可能已损坏）。" in out
     assert peak < 64 * 1024 * 1024
+
+
+def test_xml_parts_that_are_each_small_enough_but_too_big_together_are_refused(world, tmp_path):
+    filler = "<w:p/>" * (7 * 1024 * 1024 // 6)  # two parts of 7 MB: each allowed, 14 MB together not
+    parts = {name: f'<?xml version="1.0"?><x>{filler}</x>' for name in ("word/extra1.xml", "word/extra2.xml")}
+    out = _refused(tmp_path, _rezip(word_issue(), add=parts))
+    assert "这个 Word 文件解压后过大，不像是一期刊物，未导入。" in out
 
 
 def test_a_docx_with_more_pictures_than_an_issue_has_is_refused(world, tmp_path):
