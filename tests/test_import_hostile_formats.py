@@ -595,3 +595,16 @@ def test_the_admin_upload_refuses_hostile_files_with_the_same_messages_and_confi
     response = client.post(url, {"step": "confirm"}, follow=True)
     assert "共 4 个文件：导入 0，失败 4。导入的期刊均为草稿。" in [str(m) for m in response.context["messages"]]
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("target", ["file:///etc/passwd", "../../../../../../etc/passwd", "/etc/passwd"])
+def test_an_embedded_picture_pointing_outside_the_document_reads_nothing_outside_it(world, tmp_path, target):
+    content = word_issue()
+    document = zipfile.ZipFile(io.BytesIO(content)).read(DOCUMENT).decode()
+    (embed,) = re.findall(r'r:embed="(rId\d+)"', document)
+
+    def retarget(xml):
+        return re.sub(rf'(Id="{embed}"[^>]*Target=")[^"]*(")', rf"\g<1>{target}\g<2>", xml)
+
+    out = _refused(tmp_path, _rezip(content, replace={RELS: retarget}))
+    assert "无法读取这个 Word 文件（.docx 可能已损坏）。" in out and "root:" not in out
