@@ -1,6 +1,7 @@
 """Settings, driven by environment variables so one code base serves a laptop, CI and production."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -211,6 +212,14 @@ FIGURE_STORED_MAX_PIXELS = int(os.environ.get("FIGURE_STORED_MAX_PIXELS", str(8_
 # Networks the editor's 「下载此图」 may fetch from although they are not public (newsletter.image_fetch
 # refuses private, loopback and link-local addresses). Empty in production; tests add the loopback.
 FIGURE_FETCH_ALLOWED_NETWORKS = []
+# The admin import's uploaded files wait here between the preview and the confirmation
+# (newsletter/admin/pending_uploads.py): private, never under MEDIA_ROOT, never served. With several
+# web machines, point it at a folder they share.
+IMPORT_PENDING_DIR = Path(
+    os.environ.get("IMPORT_PENDING_DIR") or Path(tempfile.gettempdir()) / "newsletter-import-pending"
+)
+IMPORT_PENDING_HOURS = int(os.environ.get("IMPORT_PENDING_HOURS", "24"))
+IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))  # one preview
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Workflow: a reviewer may not approve an issue they submitted themselves.

@@ -28,3 +28,4 @@ from pathlib import Path  # noqa: E402
 # Uploaded files from tests go to a throw-away folder, never into the project.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsletter-test-media-"))
 CONTENT_VERSION_FILE = MEDIA_ROOT / "content-version"
+IMPORT_PENDING_DIR = Path(tempfile.mkdtemp(prefix="newsletter-test-pending-"))

@@ -20,6 +20,8 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
+from . import rehearsal
+
 VERSION_KEY = "newsletter:content-version"
 
 
@@ -110,6 +112,8 @@ def bump(reason="", schedule_may_change=True):
 def bump_now_and_on_commit(reason="", schedule_may_change=True):
     # Bumping inside the transaction alone could let a reader cache old content under the new
     # version before the commit; bumping again after the commit closes that window.
+    if rehearsal.active():  # a dry run: rolled back, nothing a reader sees has changed
+        return
     bump(reason, schedule_may_change)
     transaction.on_commit(lambda: bump(reason, schedule_may_change))
 

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.template.loader import get_template, render_to_string
 from django.utils.dateparse import parse_datetime
 
-from . import cache, seo
+from . import cache, rehearsal, seo
 from .signals import is_new_draft
 
 logger = logging.getLogger(__name__)
@@ -196,6 +196,8 @@ def refresh_stale(public_only=True):
 def queue_issues(issue_ids, publication_ids=()):
     """Re-render these issues (and the pagers of these publications) once the current transaction
     commits, or at once outside a transaction."""
+    if rehearsal.active():  # a dry run: rolled back, no page changes
+        return
     ids = {pk for pk in issue_ids if pk}
     publications = {pk for pk in publication_ids if pk}
     if not ids and not publications:

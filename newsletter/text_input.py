@@ -8,11 +8,12 @@ Two rules:
 
 * ``single_line`` (titles, names, captions, alt texts — every CharField): each line-break-like
   character, tab and NBSP becomes a space, other controls and zero-width characters go, runs of
-  spaces collapse to one, and the ends are trimmed.
+  spaces collapse to one, and the ends are trimmed. Bidirectional overrides, embeddings and
+  isolates (U+202A–U+202E, U+2066–U+2069) go too.
 * ``multi_line`` (body, summary, descriptions, comments — every TextField): CRLF/CR become LF, a
   manual line break (U+000B, U+2028, U+0085) becomes LF, a paragraph separator (U+2029) a blank
-  line, NBSP a space; other controls except tab and LF, U+FFFE/U+FFFF, lone surrogates and
-  zero-width characters go.
+  line, NBSP a space; other controls except tab and LF, U+FFFE/U+FFFF, lone surrogates,
+  zero-width characters and bidirectional overrides/embeddings/isolates go.
 
 Widths are left alone: Chinese punctuation (，。：) stays full-width and no NFKC folding is done, so
 Chinese text is unchanged apart from the characters above.
@@ -34,16 +35,21 @@ PROJECT_APPS = ("newsletter", "regions")
 DERIVED_MODELS = {("newsletter", "issuerendition")}
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+# Bidirectional embeddings, overrides and isolates: invisible, and able to show a title or a name
+# reversed ("Trojan source"); a Chinese newsletter never needs them. They go like zero-width ones.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 # What XML 1.0 cannot carry: C0 controls other than tab, LF and CR, the noncharacters U+FFFE and
 # U+FFFF, and surrogates (a lone one can reach us from a JSON \ud800 escape or a bad decoder).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 # Anything a rule would change; most text has none of it and is returned as it is.
-_SPECIAL = re.compile(f"[\x00-\x1f\x85\xa0\u2028\u2029{ZERO_WIDTH}\ufffe\uffff\ud800-\udfff]")
-_MULTI_SPECIAL = re.compile(f"[\x00-\x08\x0b-\x1f\x85\xa0\u2028\u2029{ZERO_WIDTH}\ufffe\uffff\ud800-\udfff]")
+_SPECIAL = re.compile(f"[\x00-\x1f\x85\xa0\u2028\u2029{ZERO_WIDTH}{BIDI_CONTROLS}\ufffe\uffff\ud800-\udfff]")
+_MULTI_SPECIAL = re.compile(
+    f"[\x00-\x08\x0b-\x1f\x85\xa0\u2028\u2029{ZERO_WIDTH}{BIDI_CONTROLS}\ufffe\uffff\ud800-\udfff]"
+)
 _SINGLE_TO_SPACE = re.compile("[\t\n\x0b\x0c\r\x1c-\x1e\x85\xa0\u2028\u2029]")
-_SINGLE_DROP = re.compile(f"[\x00-\x08\x0e-\x1b\x1f{ZERO_WIDTH}\ufffe\uffff\ud800-\udfff]")
-_MULTI_DROP = re.compile(f"[\x00-\x08\x0c\x0e-\x1f{ZERO_WIDTH}\ufffe\uffff\ud800-\udfff]")
+_SINGLE_DROP = re.compile(f"[\x00-\x08\x0e-\x1b\x1f{ZERO_WIDTH}{BIDI_CONTROLS}\ufffe\uffff\ud800-\udfff]")
+_MULTI_DROP = re.compile(f"[\x00-\x08\x0c\x0e-\x1f{ZERO_WIDTH}{BIDI_CONTROLS}\ufffe\uffff\ud800-\udfff]")
 _MULTI_MAP = str.maketrans({"\x0b": "\n", "\u2028": "\n", "\x85": "\n", "\u2029": "\n\n", "\xa0": " "})
 _SOFT_BREAK_TO_SPACE = str.maketrans({"\x0b": " ", "\u2028": " ", "\x85": " "})
 _SPACES = re.compile(" {2,}")

@@ -4,11 +4,11 @@ Included from config/urls.py before the admin site's own URLs; every view goes t
 ``admin.site.admin_view`` and checks the model permission it needs.
 """
 
-import base64
 import io
 import zipfile
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -17,14 +17,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from .. import rehearsal
 from ..importing.exporter import export_json, export_markdown, load_for_export
 from ..importing.runner import FileOutcome, import_bytes
 from ..models import Issue, Publication
+from . import pending_uploads
 from .upload_names import UndecodableNames
 
-SESSION_KEY = "newsletter_import_files"
+SESSION_KEY = "newsletter_import_pending"  # the token of the pending upload (pending_uploads)
 MAX_FILES = 50
 MAX_BYTES = 5 * 1024 * 1024
+MAX_DOCX_BYTES = 20 * 1024 * 1024  # a Word issue carries its pictures
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,20 +44,40 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportForm(forms.Form):
-    files = MultipleFileField(label="文本文件", help_text="由印刷版转换得到的 .txt 或 .md，每个文件一期，可多选。")
+    files = MultipleFileField(
+        label="文件",
+        help_text="由印刷版转换得到的 .txt/.md 文本、Word（.docx）或本系统导出的 .json，每个文件一期，可多选。",
+    )
     publication = forms.ModelChoiceField(
         label="刊物", queryset=Publication.objects.all(), required=False, empty_label="（唯一的刊物或按刊名识别）"
     )
     replace = forms.BooleanField(label="替换已存在的同期草稿", required=False, help_text="已发布的期刊不会被替换。")
+    strict = forms.BooleanField(
+        label="严格模式",
+        required=False,
+        help_text="有任何注意事项（删去的文字、新建地区或媒体、待补图片等）的文件不导入。",
+    )
 
     def clean_files(self):
         files = self.cleaned_data["files"]
         if len(files) > MAX_FILES:
             raise forms.ValidationError(f"一次最多上传 {MAX_FILES} 个文件，更多文件请用 import_issue 命令。")
         for upload in files:
-            if upload.size > MAX_BYTES:
+            if upload.name.lower().endswith(".docx"):
+                if upload.size > MAX_DOCX_BYTES:
+                    raise forms.ValidationError(f"{upload.name} 超过 20 MB，不像是一期刊物的 Word 文件。")
+            elif upload.size > MAX_BYTES:
                 raise forms.ValidationError(f"{upload.name} 超过 5 MB，不像是一期刊物的文本。")
+        limit = settings.IMPORT_UPLOAD_MAX_BYTES
+        if sum(upload.size for upload in files) > limit:
+            raise forms.ValidationError(
+                f"这次上传的文件合计超过 {_size(limit)}，请分几次上传，或用 import_issue 命令。"
+            )
         return files
+
+
+def _size(size):
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
 def _filename(issue, extension):
@@ -66,7 +89,7 @@ def import_view(request):
     """Step 1 (GET/POST upload): check every file without writing. Step 2 (POST confirm): import them."""
     # The handler must be in place before the body is parsed, which the CSRF check does first: so
     # CSRF is checked inside, as Django's documentation on upload handlers shows.
-    skipped = UndecodableNames(request, max_bytes=MAX_FILES * MAX_BYTES + 1024 * 1024)
+    skipped = UndecodableNames(request, max_bytes=settings.IMPORT_UPLOAD_MAX_BYTES + 1024 * 1024)
     request.upload_handlers.insert(0, skipped)
     return _import(request, skipped)
 
@@ -89,13 +112,29 @@ def _import(request, skipped):
     if request.method == "POST" and form.is_valid():
         publication = form.cleaned_data["publication"]
         slug = publication.slug if publication else None
-        replace = form.cleaned_data["replace"]
+        replace, strict = form.cleaned_data["replace"], form.cleaned_data["strict"]
         stored, outcomes = [], []
-        for upload in form.cleaned_data["files"]:
-            content = upload.read()
-            outcomes.append(import_bytes(content, upload.name, publication_slug=slug, dry_run=True, replace=replace))
-            stored.append({"name": upload.name, "content": base64.b64encode(content).decode("ascii")})
-        request.session[SESSION_KEY] = {"files": stored, "publication": slug, "replace": replace}
+        # The preview is the import itself, rolled back at the end (all files in one transaction, each
+        # after the ones before it): it reports what confirming will do, notices included.
+        with rehearsal.rolled_back():
+            for upload in form.cleaned_data["files"]:
+                content = upload.read()
+                outcomes.append(
+                    import_bytes(
+                        content, upload.name, publication_slug=slug, dry_run=True, replace=replace, strict=strict
+                    )
+                )
+                stored.append((upload.name, content))
+        # The files wait in a private folder; the session holds only their token (a new preview
+        # replaces the previous one).
+        options = {"publication": slug, "replace": replace, "strict": strict}
+        try:
+            pending_uploads.discard(request.session.get(SESSION_KEY), request.user)
+            request.session[SESSION_KEY] = pending_uploads.store(request.user, stored, options)
+        except OSError:
+            request.session.pop(SESSION_KEY, None)
+            form.add_error(None, "无法暂存上传的文件（服务器的暂存目录不可写），请稍后再试或联系管理员。")
+            return render(request, "admin/newsletter/import_upload.html", context)
         outcomes = unreadable + outcomes
         context.update(
             title="导入往期：确认",
@@ -108,17 +147,23 @@ def _import(request, skipped):
 
 
 def _confirm(request):
-    pending = request.session.pop(SESSION_KEY, None)
-    if not pending:
+    token = request.session.pop(SESSION_KEY, None)
+    if not token:
         messages.error(request, "没有待导入的文件，请重新上传。")
         return redirect("newsletter_import")
+    try:
+        options, files = pending_uploads.claim(token, request.user)
+    except pending_uploads.Unavailable as error:
+        messages.error(request, error.message)
+        return redirect("newsletter_import")
     imported = failed = 0
-    for item in pending["files"]:
+    for name, content in files:
         outcome = import_bytes(
-            base64.b64decode(item["content"]),
-            item["name"],
-            publication_slug=pending["publication"],
-            replace=pending["replace"],
+            content,
+            name,
+            publication_slug=options["publication"],
+            replace=options["replace"],
+            strict=options["strict"],
         )
         if outcome.ok:
             imported += 1

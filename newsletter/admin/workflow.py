@@ -168,7 +168,9 @@ def workflow_context(request, issue):
                 "revoke_url": reverse("admin:newsletter_issue_preview_link_revoke", args=[issue.pk, link.pk]),
             }
         )
-    events = list(IssueEvent.objects.filter(issue=issue).select_related(person_names.related("actor")).defer("snapshot"))
+    events = list(
+        IssueEvent.objects.filter(issue=issue).select_related(person_names.related("actor")).defer("snapshot")
+    )
     sent_back = [event for event in events if event.action == workflow.REQUEST_CHANGES]
     return {
         **review.summary_context(issue),
@@ -198,7 +200,9 @@ def my_work(user):
     """The admin home's "my work": issues waiting for my review, issues sent back to me, issues to publish."""
     if not user.is_authenticated:
         return {}
-    base = Issue.objects.select_related("publication", person_names.related("submitted_by")).order_by("-year", "-number")
+    base = Issue.objects.select_related("publication", person_names.related("submitted_by")).order_by(
+        "-year", "-number"
+    )
     latest_comment = (
         IssueEvent.objects.filter(issue=OuterRef("pk"), action=workflow.REQUEST_CHANGES)
         .order_by("-created_at", "-pk")

@@ -6,7 +6,8 @@ measured on the bench archive). A folder import does that for the next files in 
 while this process writes the current file, so on two cores the two overlap. Each file is still
 loaded in its own transaction, in order, by this process; the worker only computes.
 
-What the worker computes is used only when it still fits: the same bytes, parsed with the same
+The worker reads a file with the same dispatch as this process (``formats.read_issue``: text, Word,
+JSON). What the worker computes is used only when it still fits: the same bytes, parsed with the same
 publication lines (the first file can fill in the publication's subtitle), and per article the same
 figure numbers and outlet names (``loader._load`` checks these). Anything else, or a worker that
 fails, and the file is prepared here as if there were no worker.
@@ -23,8 +24,8 @@ from django.db import connections
 from regions.slugs import pinyin_slug
 
 from ..rendering import render_markdown
+from .formats import read_issue
 from .loader import prepare
-from .parser import parse_bytes
 from .schema import ImportFailure, IssueData
 
 DEPTH = 2  # files prepared ahead of the one being written
@@ -51,7 +52,7 @@ def _prepare(path, name, known):
     """Runs in the worker: everything about one file that needs no database."""
     content = Path(path).read_bytes()
     try:
-        data = parse_bytes(content, name, known_lines=known)
+        data = read_issue(content, name, known_lines=known)
     except ImportFailure as failure:
         return PreparedFile(_digest(content), known, failure=failure)
     return PreparedFile(_digest(content), known, data=data, articles=prepare(data))

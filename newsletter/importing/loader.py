@@ -34,6 +34,8 @@ class LoadResult:
     new_regions: list[str] = field(default_factory=list)
     replaced: bool = False
     notes: list[str] = field(default_factory=list)
+    new_outlets: list[str] = field(default_factory=list)  # names of the outlets this load created
+    figures: list = field(default_factory=list)  # the Figure rows written, in the file's order
 
     @property
     def article_count(self):
@@ -167,8 +169,7 @@ def _load(data, publication, replace, filename, prepared):
     # Outlets that already exist come in one query; get_for_name creates the others.
     wanted = {source.outlet: normalize_outlet_name(source.outlet) for item, _ in articles for source in item.sources}
     known = {outlet.name: outlet for outlet in Outlet.objects.filter(name__in=set(wanted.values()))}
-    for raw, name in wanted.items():
-        outlets[raw] = known.get(name) or Outlet.get_for_name(raw)
+    new_outlets = _outlets(wanted, known, outlets)
 
     sources, figures, tags = [], [], []
     by_article = {}  # id(article) → its sources and figures in their model ordering (position)
@@ -205,7 +206,26 @@ def _load(data, publication, replace, filename, prepared):
     Source.objects.bulk_create(sources)  # their article now has a primary key
     Figure.objects.bulk_create(figures)  # no image yet, so Figure.save() has nothing to validate
     ArticleRegion.objects.bulk_create(tags)
-    return LoadResult(issue=issue, new_regions=regions.created, replaced=old is not None, notes=result_notes)
+    return LoadResult(
+        issue=issue,
+        new_regions=regions.created,
+        replaced=old is not None,
+        notes=result_notes,
+        new_outlets=new_outlets,
+        figures=figures,
+    )
+
+
+def _outlets(wanted, known, outlets):
+    """Fill ``outlets`` (name in the file → Outlet); the ones missing are created: their names are returned."""
+    created = []
+    for raw, name in wanted.items():
+        outlet = known.get(name)
+        if outlet is None:
+            outlet = known[name] = Outlet.get_for_name(raw)
+            created.append(outlet.name)
+        outlets[raw] = outlet
+    return created
 
 
 def stored_texts(article, section_name, figures, outlet_names, tag_names):

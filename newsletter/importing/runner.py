@@ -1,10 +1,30 @@
-"""Import one file end to end (read, decode, parse, check, load); shared by the command and the admin."""
+"""Import one file end to end (read, check, load, attach its images, report); shared by the command and the admin.
 
+Every import reports, per file, each thing it decided that a person should check (``Notice``): the
+reader's own (text dropped, source lines not understood, titles matched approximately, a Word
+image without a caption line …), the loader's (sections out of the site-wide order), and those
+made here from what was written: each region and each outlet created (NEW_REGION, NEW_OUTLET) and
+each figure still without an image (FIGURE_WITHOUT_IMAGE, one per figure, naming the article and
+the caption).
+
+A dry run is the real import inside a transaction that is rolled back (``rehearsal``): it finds the
+same new regions and outlets and the same refusals, and writes nothing. ``strict`` refuses a file
+that produced any notice: nothing of it is written.
+"""
+
+import contextlib
 from dataclasses import dataclass, field
 
-from .loader import check_replaceable, load_issue, resolve_publication
-from .parser import parse_bytes
-from .schema import ImportFailure
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from .. import derived, rehearsal
+from ..models import Figure
+from ..uploads import validate_and_reencode
+from .formats import read_issue
+from .loader import load_issue, resolve_publication
+from .schema import ImportFailure, Notice
 
 
 @dataclass
@@ -13,11 +33,23 @@ class FileOutcome:
     status: str  # imported, checked (dry run), failed
     message: str
     data: object = None
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # the file's notices (schema.Notice)
 
     @property
     def ok(self):
         return self.status != "failed"
+
+    def grouped(self):
+        """[(label, [notice, …])] in the order of ``Notice.KINDS``, for the admin preview."""
+        return [
+            (label, [n for n in self.warnings if n.kind == kind])
+            for kind, label in Notice.KINDS.items()
+            if any(n.kind == kind for n in self.warnings)
+        ]
+
+
+class StrictRefusal(ImportFailure):
+    pass
 
 
 def known_lines(publication):
@@ -26,11 +58,18 @@ def known_lines(publication):
     return (publication.name, publication.subtitle, publication.slogan)
 
 
-def import_bytes(content, name, *, publication_slug=None, dry_run=False, replace=False, prepared=None):
-    """Parse and (unless ``dry_run``) load one file. Never raises for bad input: returns a failed outcome.
+def strict_message(notices):
+    counts = {}
+    for notice in notices:
+        counts[notice.label] = counts.get(notice.label, 0) + 1
+    listed = "、".join(f"{label} {count} 条" for label, count in counts.items())
+    return f"严格模式：有 {len(notices)} 条需要核对的注意事项（{listed}），未导入。"
 
-    ``prepared`` is what a worker made of the file beforehand (ahead.py), used if it still fits.
-    """
+
+def import_bytes(content, name, *, publication_slug=None, dry_run=False, replace=False, prepared=None, strict=False):
+    """Read and load one file (in a dry run: then roll it back). Never raises for bad input: returns
+    a failed outcome. ``prepared`` is what a worker made of the file beforehand (ahead.py), used if it
+    still fits."""
     try:
         publication = resolve_publication(publication_slug)
     except ImportFailure as error:
@@ -40,32 +79,102 @@ def import_bytes(content, name, *, publication_slug=None, dry_run=False, replace
     known = known_lines(publication)
     if prepared is not None and not prepared.fits(content, known):
         prepared = None
+    data, notices = None, []
     try:
         if prepared is None:
-            data = parse_bytes(content, name, known_lines=known)
+            data = read_issue(content, name, known_lines=known)
         elif prepared.failure is not None:
             raise prepared.failure
         else:
             data = prepared.data
         if publication is None and not publication_slug:
             publication = resolve_publication(None, data.publication)
-        label = f"{data.year} 年第 {data.number} 期（总第 {data.total_number} 期）"
-        count = len(data.articles())
-        if dry_run:
-            check_replaceable(publication, data, replace=replace, filename=name)
-            return FileOutcome(
-                name, "checked", f"{name}：可以导入 {label}，{count} 篇文章（试运行，未写入）。", data, data.warnings
-            )
         articles = prepared.articles if prepared is not None else None
-        result = load_issue(data, publication=publication, replace=replace, filename=name, prepared=articles)
+        with rehearsal.rolled_back() if dry_run else contextlib.nullcontext():
+            result, notices = _load(data, publication, name, replace=replace, prepared=articles, strict=strict)
+    except StrictRefusal as refusal:
+        return FileOutcome(name, "failed", str(refusal), data, refusal.notices)
     except ImportFailure as error:
         if not error.filename:
             error.filename = name
-        return FileOutcome(name, "failed", str(error))
+        return FileOutcome(name, "failed", str(error), data, list(data.warnings) if data else [])
+    label = f"{data.year} 年第 {data.number} 期（总第 {data.total_number} 期）"
+    count = len(data.articles())
+    if dry_run:
+        return FileOutcome(
+            name, "checked", f"{name}：可以导入 {label}，{count} 篇文章（试运行，未写入）。", data, notices
+        )
     parts = [f"{name}：已{'替换' if result.replaced else '导入'} {label}，{count} 篇文章"]
-    figures = sum(len(a.figures) for a in data.articles())
-    if figures:
-        parts.append(f"{figures} 张图待补图片")
+    waiting = sum(1 for notice in notices if notice.kind == Notice.FIGURE_WITHOUT_IMAGE)
+    if waiting:
+        parts.append(f"{waiting} 张图待补图片")
     if result.new_regions:
         parts.append("新建地区：" + "、".join(result.new_regions))
-    return FileOutcome(name, "imported", "，".join(parts) + "。", data, data.warnings + result.notes)
+    return FileOutcome(name, "imported", "，".join(parts) + "。", data, notices)
+
+
+def _load(data, publication, name, *, replace, prepared, strict):
+    """Load, attach the file's images and make the report, in one transaction; ``strict`` rolls it
+    back when there is anything to report."""
+    with transaction.atomic():
+        result = load_issue(data, publication=publication, replace=replace, filename=name, prepared=prepared)
+        attach_images(result, data, name, store=not rehearsal.active())
+        notices = report(data, result)
+        if strict and notices:
+            refusal = StrictRefusal(strict_message(notices), filename=name)
+            refusal.notices = notices
+            raise refusal
+    return result, notices
+
+
+def attach_images(result, data, filename, *, store=True):
+    """Give the written figures the images that came with the file (a Word issue's pictures).
+
+    Each goes through the upload rules (``Figure.full_clean()``: checked and re-encoded in a child
+    process, metadata dropped) and is saved through the model, so the article's body_html, the
+    issue's figure numbers and pages are derived by their owners. In a dry run (``store=False``)
+    the images are checked the same way but no file is stored.
+    """
+    wanted = [figure for item in data.articles() for figure in item.figures]
+    pairs = [(row, item) for row, item in zip(result.figures, wanted, strict=True) if item.image]
+    if not pairs:
+        return
+    with derived.deferred():
+        for row, item in pairs:
+            try:
+                # Checked and re-encoded before it is assigned: assigning a file makes Django read its
+                # dimensions in this process, which a decompression bomb must never reach.
+                clean, _, _ = validate_and_reencode(ContentFile(item.image, name=item.image_name or "image.png"))
+                row.image = clean
+                row._reencoded = True
+                if item.alt and not row.alt_text:
+                    row.alt_text = item.alt[:300]
+                row.full_clean(exclude=["article"])
+            except ValidationError as error:
+                messages = "；".join(error.messages)
+                raise ImportFailure(f"图“{row.caption[:30]}”的图片无法使用：{messages}", filename=filename) from error
+            if store:
+                row.save()
+
+
+def report(data, result):
+    """The file's notices: the reader's, the loader's, then what this load created or left to do."""
+    notices = list(data.warnings) + [n for n in result.notes if isinstance(n, Notice)]
+    sections = {section.region for section in data.sections}
+    for region in result.new_regions:
+        role = "栏目" if region in sections else "地区标签"
+        notices.append(Notice(Notice.NEW_REGION, f"新建地区“{region}”（作为{role}）。", text=region))
+    for outlet in result.new_outlets:
+        notices.append(Notice(Notice.NEW_OUTLET, f"新建媒体“{outlet}”。", text=outlet))
+    waiting = (
+        Figure.objects.filter(article__issue=result.issue, image="").select_related("article").order_by("number", "pk")
+    )
+    for figure in waiting:
+        notices.append(
+            Notice(
+                Notice.FIGURE_WITHOUT_IMAGE,
+                f"《{figure.article.title}》图 {figure.number}“{figure.caption}”还没有图片，请在后台补传。",
+                text=figure.caption,
+            )
+        )
+    return notices

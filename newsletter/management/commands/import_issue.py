@@ -1,28 +1,35 @@
+import contextlib
 import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from newsletter import rehearsal
 from newsletter.importing.ahead import Ahead
+from newsletter.importing.formats import SUFFIXES
 from newsletter.importing.loader import resolve_publication
 from newsletter.importing.runner import FileOutcome, import_bytes, known_lines
 from newsletter.importing.schema import ImportFailure
 
-SUFFIXES = {".txt", ".md"}
-
 
 class Command(BaseCommand):
     help = (
-        "导入由印刷版转换得到的往期文本（每个文件一期，导入为草稿）。PATH 可以是文件或文件夹"
-        "（文件夹中的 .txt/.md 按文件名顺序导入）。每个文件单独一个事务，出错的文件不写入任何内容。"
+        "导入往期（每个文件一期，导入为草稿）：由印刷版转换得到的 .txt/.md 文本、Word（.docx）"
+        "或本系统导出的 .json。PATH 可以是文件或文件夹（文件夹中的 .txt/.md/.docx/.json 按文件名顺序导入）。"
+        "每个文件单独一个事务，出错的文件不写入任何内容。每个文件都列出需要核对的注意事项。"
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹")
         parser.add_argument("--publication", metavar="SLUG", help="刊物的网址标识（有多个刊物时必填）")
-        parser.add_argument("--dry-run", action="store_true", help="只解析和检查，不写入数据库")
-        parser.add_argument("--json", action="store_true", help="在标准输出逐行打印解析结果（JSON）")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="完整试导入后全部撤销：报告与真正导入相同，不写入任何内容"
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="在标准输出逐行打印解析结果（JSON，含 report：注意事项列表）"
+        )
+        parser.add_argument("--strict", action="store_true", help="严格模式：有任何注意事项的文件不导入")
         parser.add_argument("--replace", action="store_true", help="替换已存在的同期草稿（已发布的期刊不会被替换）")
 
     def handle(self, *args, **options):
@@ -34,9 +41,15 @@ class Command(BaseCommand):
             report.write(f"✗ {outcome.message}")
         show_progress = len(files) > 1
         names = [path.name if len(files) > 1 else str(path) for path in files]
-        # One file, or a dry run (parsing only): nothing to overlap with.
+        # One file: nothing to overlap with. A dry run reads its files here, one after another, inside
+        # its one transaction (a worker forked in the middle of it would gain little for a check).
         overlap = len(files) > 1 and not options["dry_run"]
-        with Ahead(list(zip(files, names, strict=True)) if overlap else [], self._known(options, overlap)) as ahead:
+        # A dry run is one rolled-back transaction for all the files: each is checked after the ones
+        # before it, as the real import would (a region the first file creates is not new in the second).
+        with (
+            rehearsal.rolled_back() if options["dry_run"] else contextlib.nullcontext(),
+            Ahead(list(zip(files, names, strict=True)) if overlap else [], self._known(options, overlap)) as ahead,
+        ):
             for index, path in enumerate(files, start=1):
                 if show_progress:
                     self._progress(index, len(files), path.name)
@@ -47,6 +60,7 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     replace=options["replace"],
                     prepared=ahead.prepared(index - 1),
+                    strict=options["strict"],
                 )
                 outcomes.append(outcome)
                 self._report(report, outcome, options, show_progress)
@@ -62,10 +76,15 @@ class Command(BaseCommand):
         if show_progress:
             self.stderr.write("\r\033[K", ending="")
         report.write(("✓ " if outcome.ok else "✗ ") + outcome.message)
-        for warning in outcome.warnings:
-            report.write(f"    注意：{warning}")
-        if options["json"] and outcome.data is not None:
-            self.stdout.write(json.dumps(outcome.data.to_json(), ensure_ascii=False))
+        for notice in outcome.warnings:
+            report.write(f"    注意（{notice.label}）：{notice}")
+            if notice.text and notice.text not in notice.message:
+                for line in notice.text.splitlines():
+                    report.write(f"        │ {line}")
+        if options["json"] and outcome.data is not None and outcome.ok:
+            # The shared schema, plus the file's report: what a person should check.
+            line = {**outcome.data.to_json(), "report": [notice.to_json() for notice in outcome.warnings]}
+            self.stdout.write(json.dumps(line, ensure_ascii=False))
 
     def _known(self, options, overlap):
         # The publication lines files are parsed with, as import_bytes will find them (a file that

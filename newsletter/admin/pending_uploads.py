@@ -1,0 +1,113 @@
+"""The admin import's uploaded files between the preview and the confirmation.
+
+They are kept in a private folder (``settings.IMPORT_PENDING_DIR``: by default under the system's
+temporary folder, never under MEDIA_ROOT, never served), one sub-folder per preview named by a
+random token; the session holds only the token. The folder's manifest names the user who uploaded
+the files: another user's token does nothing. Confirming *claims* the folder by renaming it (an
+atomic step), so two confirmations of one preview import it once; the files are then read in full
+before anything is imported (files that vanished are reported and nothing is written) and the
+folder is removed. Folders older than ``IMPORT_PENDING_HOURS`` are removed whenever a preview is
+stored. One machine: with several web machines, point the setting at a folder they share.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+MANIFEST = "manifest.json"
+
+
+class Unavailable(Exception):
+    """The pending files cannot be imported; ``message`` says why, to the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def root():
+    folder = Path(settings.IMPORT_PENDING_DIR).resolve()
+    media = Path(settings.MEDIA_ROOT).resolve()
+    if folder == media or media in folder.parents:
+        raise ImproperlyConfigured("IMPORT_PENDING_DIR 不能在 MEDIA_ROOT 之下：待导入的文件不应能被访问。")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def store(user, files, options):
+    """Keep ``files`` ([(name, bytes)]) with ``options`` for ``user``; returns the token for the session."""
+    purge_expired()
+    token = secrets.token_urlsafe(24)
+    incoming = root() / f".incoming-{token}"
+    incoming.mkdir(mode=0o700)
+    for number, (_, content) in enumerate(files):
+        (incoming / f"{number:03d}").write_bytes(content)
+    manifest = {"user": user.pk, "created": time.time(), "names": [name for name, _ in files], "options": options}
+    (incoming / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    os.rename(incoming, root() / token)  # complete or not there at all
+    return token
+
+
+def claim(token, user):
+    """The pending files of ``token`` as (options, [(name, bytes)]), taken so that no one can confirm
+    them again. Raises ``Unavailable`` (and takes nothing) for a token that is not ``user``'s."""
+    gone = Unavailable("待导入的文件已不在（已经导入、已过期被清理或已被取消），没有导入任何文件，请重新上传。")
+    if not isinstance(token, str) or not _TOKEN.match(token):
+        raise gone
+    folder = root() / token
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise gone from error
+    if manifest.get("user") != user.pk:
+        raise Unavailable("这些待导入的文件不是您上传的，没有导入任何文件。")
+    claimed = root() / f".claimed-{token}-{secrets.token_hex(4)}"
+    try:
+        os.rename(folder, claimed)
+    except OSError as error:  # another request claimed it first
+        raise gone from error
+    try:
+        if time.time() - manifest["created"] > _max_age():
+            raise gone
+        files = [(name, (claimed / f"{n:03d}").read_bytes()) for n, name in enumerate(manifest["names"])]
+    except OSError as error:
+        raise Unavailable("上传的文件已不在临时目录中（可能已被清理），没有导入任何文件，请重新上传。") from error
+    finally:
+        shutil.rmtree(claimed, ignore_errors=True)
+    return manifest["options"], files
+
+
+def discard(token, user):
+    """Drop ``user``'s pending upload ``token`` (a new preview replaces it); another's is left alone."""
+    if not isinstance(token, str) or not _TOKEN.match(token):
+        return
+    folder = root() / token
+    try:
+        owner = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("user")
+    except (OSError, ValueError):
+        return
+    if owner == user.pk:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def purge_expired(now=None):
+    """Remove the pending folders (and half-written or half-claimed ones) older than the limit."""
+    now = time.time() if now is None else now
+    for entry in root().iterdir():
+        try:
+            if now - entry.stat().st_mtime > _max_age():
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _max_age():
+    return settings.IMPORT_PENDING_HOURS * 3600
