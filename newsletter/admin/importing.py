@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from .. import rehearsal
 from ..importing.exporter import export_json, export_markdown, load_for_export
-from ..importing.runner import FileOutcome, import_bytes
+from ..importing.runner import FileOutcome, import_bytes, known_regions
 from ..models import Issue, Publication
 from . import pending_uploads
 from .upload_names import UndecodableNames
@@ -117,11 +117,18 @@ def _import(request, skipped):
         # The preview is the import itself, rolled back at the end (all files in one transaction, each
         # after the ones before it): it reports what confirming will do, notices included.
         with rehearsal.rolled_back():
+            regions = known_regions()  # once for the upload, as the command reads a folder
             for upload in form.cleaned_data["files"]:
                 content = upload.read()
                 outcomes.append(
                     import_bytes(
-                        content, upload.name, publication_slug=slug, dry_run=True, replace=replace, strict=strict
+                        content,
+                        upload.name,
+                        publication_slug=slug,
+                        dry_run=True,
+                        replace=replace,
+                        strict=strict,
+                        regions=regions,
                     )
                 )
                 stored.append((upload.name, content))
@@ -157,6 +164,7 @@ def _confirm(request):
         messages.error(request, error.message)
         return redirect("newsletter_import")
     imported = failed = 0
+    regions = known_regions()
     for name, content in files:
         outcome = import_bytes(
             content,
@@ -164,6 +172,7 @@ def _confirm(request):
             publication_slug=options["publication"],
             replace=options["replace"],
             strict=options["strict"],
+            regions=regions,
         )
         if outcome.ok:
             imported += 1

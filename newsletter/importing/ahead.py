@@ -35,7 +35,7 @@ TIMEOUT = 60  # seconds to wait for one file
 @dataclass
 class PreparedFile:
     digest: bytes
-    known: tuple  # the publication lines the file was parsed with
+    known: tuple  # what the file was read with: (publication lines, region names), runner.reading_context()
     data: IssueData | None = None
     failure: ImportFailure | None = None
     articles: list = field(default_factory=list)
@@ -52,7 +52,8 @@ def _prepare(path, name, known):
     """Runs in the worker: everything about one file that needs no database."""
     content = Path(path).read_bytes()
     try:
-        data = read_issue(content, name, known_lines=known)
+        lines, regions = known
+        data = read_issue(content, name, known_lines=lines, known_regions=regions)
     except ImportFailure as failure:
         return PreparedFile(_digest(content), known, failure=failure)
     return PreparedFile(_digest(content), known, data=data, articles=prepare(data))

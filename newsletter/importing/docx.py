@@ -76,12 +76,12 @@ TOKEN = re.compile(r"\s*⟦(图片|表格)(\d+)⟧\s*")
 _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
 
-def read_docx(content, filename="", *, known_lines=()):
+def read_docx(content, filename="", *, known_lines=(), known_regions=()):
     images, tables, notices = [], [], []
     html = _to_html(content, filename, images, notices)
     blocks = Walker.blocks_of(html)
     text = _print_text(blocks, images, tables, notices)
-    data = parse_text(text, filename, known_lines=known_lines)
+    data = parse_text(text, filename, known_lines=known_lines, known_regions=known_regions)
     _put_back(data, images, tables, notices)
     data.warnings = list(data.warnings) + notices
     return data

@@ -64,14 +64,14 @@ def kind_of(content, name=""):
     return "text"
 
 
-def read_issue(content, name="", *, known_lines=()):
+def read_issue(content, name="", *, known_lines=(), known_regions=()):
     """The file's ``IssueData`` (with the reader's notices in ``warnings``); raises ``ImportFailure``."""
     kind = kind_of(content, name)
     if kind == "docx":
-        return read_docx(content, name, known_lines=known_lines)
+        return read_docx(content, name, known_lines=known_lines, known_regions=known_regions)
     if kind == "json":
         return read_json(content, name)
-    return parse_bytes(content, name, known_lines=known_lines)
+    return parse_bytes(content, name, known_lines=known_lines, known_regions=known_regions)
 
 
 def _is_docx(content):

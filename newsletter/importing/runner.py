@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from regions.models import Region
+
 from .. import derived, rehearsal
 from ..models import Figure
 from ..uploads import validate_and_reencode
@@ -58,6 +60,20 @@ def known_lines(publication):
     return (publication.name, publication.subtitle, publication.slogan)
 
 
+def known_regions():
+    """The site's region names, which a 【X】 lead may name besides the gazetteer's places.
+
+    Read once for a whole run (a folder, an admin upload) and given to every file: a region that one
+    file of the run creates does not change how another is read, so the order of the files does not
+    matter."""
+    return tuple(sorted(Region.objects.values_list("name", flat=True)))
+
+
+def reading_context(publication, regions):
+    """What a file is read with, as ``ahead.PreparedFile.known`` holds it."""
+    return (tuple(known_lines(publication)), tuple(regions))
+
+
 def strict_message(notices):
     counts = {}
     for notice in notices:
@@ -66,23 +82,25 @@ def strict_message(notices):
     return f"严格模式：有 {len(notices)} 条需要核对的注意事项（{listed}），未导入。"
 
 
-def import_bytes(content, name, *, publication_slug=None, dry_run=False, replace=False, prepared=None, strict=False):
+def import_bytes(
+    content, name, *, publication_slug=None, dry_run=False, replace=False, prepared=None, strict=False, regions=None
+):
     """Read and load one file (in a dry run: then roll it back). Never raises for bad input: returns
     a failed outcome. ``prepared`` is what a worker made of the file beforehand (ahead.py), used if it
-    still fits."""
+    still fits. ``regions`` is ``known_regions()`` read once for the run (read here when not given)."""
     try:
         publication = resolve_publication(publication_slug)
     except ImportFailure as error:
         publication = None
         if publication_slug:
             return FileOutcome(name, "failed", f"{name}：{error.message}")
-    known = known_lines(publication)
+    known = reading_context(publication, known_regions() if regions is None else regions)
     if prepared is not None and not prepared.fits(content, known):
         prepared = None
     data, notices = None, []
     try:
         if prepared is None:
-            data = read_issue(content, name, known_lines=known)
+            data = read_issue(content, name, known_lines=known[0], known_regions=known[1])
         elif prepared.failure is not None:
             raise prepared.failure
         else:

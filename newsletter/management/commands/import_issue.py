@@ -9,7 +9,7 @@ from newsletter import rehearsal
 from newsletter.importing.ahead import Ahead
 from newsletter.importing.formats import SUFFIXES
 from newsletter.importing.loader import resolve_publication
-from newsletter.importing.runner import FileOutcome, import_bytes, known_lines
+from newsletter.importing.runner import FileOutcome, import_bytes, known_regions, reading_context
 from newsletter.importing.schema import ImportFailure
 
 
@@ -44,11 +44,14 @@ class Command(BaseCommand):
         # One file: nothing to overlap with. A dry run reads its files here, one after another, inside
         # its one transaction (a worker forked in the middle of it would gain little for a check).
         overlap = len(files) > 1 and not options["dry_run"]
+        regions = known_regions()  # once for the run: no file is read differently for coming later
         # A dry run is one rolled-back transaction for all the files: each is checked after the ones
         # before it, as the real import would (a region the first file creates is not new in the second).
         with (
             rehearsal.rolled_back() if options["dry_run"] else contextlib.nullcontext(),
-            Ahead(list(zip(files, names, strict=True)) if overlap else [], self._known(options, overlap)) as ahead,
+            Ahead(
+                list(zip(files, names, strict=True)) if overlap else [], self._known(options, overlap, regions)
+            ) as ahead,
         ):
             for index, path in enumerate(files, start=1):
                 if show_progress:
@@ -61,6 +64,7 @@ class Command(BaseCommand):
                     replace=options["replace"],
                     prepared=ahead.prepared(index - 1),
                     strict=options["strict"],
+                    regions=regions,
                 )
                 outcomes.append(outcome)
                 self._report(report, outcome, options, show_progress)
@@ -86,15 +90,15 @@ class Command(BaseCommand):
             line = {**outcome.data.to_json(), "report": [notice.to_json() for notice in outcome.warnings]}
             self.stdout.write(json.dumps(line, ensure_ascii=False))
 
-    def _known(self, options, overlap):
+    def _known(self, options, overlap, regions):
         # The publication lines files are parsed with, as import_bytes will find them (a file that
         # changes the publication makes the next ones be parsed again, in import_bytes).
         if not overlap:
-            return ()
+            return ((), regions)
         try:
-            return known_lines(resolve_publication(options["publication"]))
+            return reading_context(resolve_publication(options["publication"]), regions)
         except ImportFailure:
-            return known_lines(None)
+            return reading_context(None, regions)
 
     def _collect(self, paths):
         files, missing = [], []
