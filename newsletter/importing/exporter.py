@@ -89,7 +89,7 @@ def _article_data(article):
         toc_title=article.toc_title,
         sources=[SourceData(outlet=s.outlet.name, date=s.date) for s in article.sources.all()],
         subheadings=subheadings,
-        figures=[FigureData(caption=f.caption) for f in article.figures.all()],
+        figures=[FigureData(caption=f.caption, credit=f.credit, alt=f.alt_text) for f in article.figures.all()],
         region_tags=tags,
         body_markdown=body,
     )
@@ -185,4 +185,7 @@ def _body_for_print(item, numbers, source_line):
 
 def _caption(index, item, numbers):
     number = numbers[index - 1] if index - 1 < len(numbers) and numbers[index - 1] else index
-    return f"图 {number} {item.figures[index - 1].caption}"
+    figure = item.figures[index - 1]
+    # The credit on the line under the caption, as the print edition sets it and the parser reads it.
+    credit = f"\n图片来源：{figure.credit}" if figure.credit else ""
+    return f"图 {number} {figure.caption}{credit}"

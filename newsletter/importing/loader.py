@@ -181,7 +181,7 @@ def _load(data, publication, replace, filename, prepared):
                 Source(article=article, outlet=outlets[source.outlet], date=source.date, position=index)
             )
         for index, figure in enumerate(item.figures, start=1):
-            article_figures.append(Figure(article=article, caption=figure.caption, position=index))
+            article_figures.append(_figure(figure, article=article, position=index))
         sources += article_sources
         figures += article_figures
         by_article[id(article)] = (article_sources, article_figures)
@@ -257,7 +257,7 @@ def prepare(data):
     for section in data.sections:
         for item in section.articles:
             article = _article(item)
-            figures = [Figure(caption=f.caption, position=i, number=number + i) for i, f in enumerate(item.figures, 1)]
+            figures = [_figure(f, position=i, number=number + i) for i, f in enumerate(item.figures, 1)]
             number += len(figures)
             outlets = [normalize_outlet_name(source.outlet) for source in item.sources]
             numbers = [figure.number for figure in figures]
@@ -270,6 +270,12 @@ def prepare(data):
 def _article(item, **fields):
     short_title = item.toc_title if item.toc_title and item.toc_title != item.title else ""
     return Article(title=item.title, short_title=short_title, body=item.body_markdown, **fields)
+
+
+def _figure(item, **fields):
+    """A figure row from the file's figure: caption, credit and alt text (its image, if the file has
+    one, is attached after the load by ``runner.attach_images``)."""
+    return Figure(caption=item.caption, credit=item.credit, alt_text=item.alt, **fields)
 
 
 def _base_slug(title):
@@ -326,8 +332,13 @@ def _check_lengths(item, filename):
         if len(value) > limit:
             raise ImportFailure(f"文章{label}超过 {limit} 字：“{value[:30]}…”", filename=filename)
     for figure in item.figures:
-        if len(figure.caption) > 300:
-            raise ImportFailure(f"图注超过 300 字：“{figure.caption[:30]}…”", filename=filename)
+        for label, value, limit in (
+            ("图注", figure.caption, 300),
+            ("图片来源", figure.credit, 200),
+            ("替代文字", figure.alt, 300),
+        ):
+            if len(value) > limit:
+                raise ImportFailure(f"{label}超过 {limit} 字：“{value[:30]}…”", filename=filename)
     for source in item.sources:
         if len(source.outlet) > 100:
             raise ImportFailure(f"来源媒体名称超过 100 字：“{source.outlet[:30]}…”", filename=filename)

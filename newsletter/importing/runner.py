@@ -165,8 +165,6 @@ def attach_images(result, data, filename, *, store=True):
                 clean, _, _ = validate_and_reencode(ContentFile(item.image, name=item.image_name or "image.png"))
                 row.image = clean
                 row._reencoded = True
-                if item.alt and not row.alt_text:
-                    row.alt_text = item.alt[:300]
                 row.full_clean(exclude=["article"])
             except ValidationError as error:
                 messages = "；".join(error.messages)
