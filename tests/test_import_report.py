@@ -56,6 +56,10 @@ def _unparsed_source(tmp_path):
     )
 
 
+def _masthead_incomplete(tmp_path):
+    return issue_text().replace("主办：测试研究院  测试档案馆\n\n", "")
+
+
 def _approximate_title(tmp_path):
     return issue_text(toc=[("浙江", "杭州推出数据资产登记服务"), ("福建", "厦门港集装箱吞吐量")])
 
@@ -69,6 +73,7 @@ CASES = [
     pytest.param(Notice.SECTION_ORDER, _section_order, "福建", id="section_order"),
     pytest.param(Notice.UNPARSED_SOURCE, _unparsed_source, "2022-13-45", id="unparsed_source"),
     pytest.param(Notice.APPROXIMATE_TITLE, _approximate_title, "厦门港集装箱吞吐量", id="approximate_title"),
+    pytest.param(Notice.MASTHEAD, _masthead_incomplete, "主办", id="masthead"),
 ]
 
 
@@ -222,3 +227,8 @@ def test_a_new_region_is_reported_as_a_section_or_as_a_tag(world, tmp_path):
     assert failed is None
     assert "    注意（新建地区）：新建地区“江西”（作为栏目）。" in out.splitlines()
     assert "    注意（新建地区）：新建地区“湖州”（作为地区标签）。" in out.splitlines()
+
+
+def test_every_kind_of_notice_is_provoked_by_a_case_here():
+    # OTHER is provoked by a Word picture without a caption line (tests/test_import_docx.py).
+    assert {case.values[0] for case in CASES} == set(Notice.KINDS) - {Notice.OTHER}

@@ -29,6 +29,7 @@ This module puts them together:
   when X names a place (a region the caller knows, one of this issue's sections, or a division in the
   gazetteer) and is not the article's own section; other labels (【专家观点】) stay text.
 * Body blocks before the first article are reported as DROPPED_TEXT, one notice per block.
+* A masthead without 主办 or without 编辑 is reported as MASTHEAD (the issue imports; a person checks).
 """
 
 import re
@@ -124,6 +125,13 @@ class _Parser:
         blocks = reader.blocks(self.lines[body_start:footer_start])
         sections = self._articles(blocks, entries)
         self.warnings += self.furniture.notices()
+        missing = [label for label in ("主办", "编辑") if not values[label]]
+        if missing:
+            self.warnings.append(
+                Notice(
+                    Notice.MASTHEAD, f"没有读到刊头的{'、'.join(missing)}，请核对本期刊头。", text="、".join(missing)
+                )
+            )
         return IssueData(
             publication=title,
             year=year,
