@@ -34,6 +34,7 @@ def word_issue(
     caption="图 1 常州新能源<产业>产值（亿元）",
     second_picture=False,
     picture=None,
+    second=None,
     alt="",
     number=7,
     toc_as_list=True,
@@ -72,13 +73,20 @@ def word_issue(
     doc.add_paragraph("生态优先", style="List Number")
     doc.add_paragraph("以人为本", style="List Number")
     if second_picture:
-        doc.add_picture(io.BytesIO(png((30, 30, 200))), width=Cm(4))
+        doc.add_picture(io.BytesIO(second or png((30, 30, 200))), width=Cm(4))
         if alt:
             doc.inline_shapes[-1]._inline.docPr.set("descr", alt)
     doc.add_paragraph("条例自公布之日起施行。（四川日报 20210402）")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def damaged_png():
+    """A PNG whose chunks python-docx reads are in place and whose compressed pixels are garbage."""
+    good = png()
+    start = good.index(b"IDAT") + 4
+    return good[:start] + bytes(b ^ 0x5A for b in good[start : start + 12]) + good[start + 12 :]
 
 
 @pytest.fixture
@@ -145,15 +153,31 @@ def test_a_dry_run_of_a_word_issue_checks_its_pictures_and_stores_no_file(world,
 
 
 def test_a_word_issue_whose_picture_is_damaged_is_refused_naming_the_figure_and_nothing_is_written(world, tmp_path):
-    # The chunks python-docx reads are in place; the compressed pixels are garbage.
-    good = png()
-    start = good.index(b"IDAT") + 4
-    damaged = good[:start] + bytes(b ^ 0x5A for b in good[start : start + 12]) + good[start + 12 :]
     before = snapshot()
-    out, _, failed = _import(tmp_path, word_issue(picture=damaged))
+    out, _, failed = _import(tmp_path, word_issue(picture=damaged_png()))
     assert failed
     assert "图“常州新能源<产业>产值（亿元）”的图片无法使用" in out
     assert snapshot() == before
+
+
+def stored_files(root):
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def test_a_word_issue_refused_by_strict_leaves_no_picture_file_in_the_media_folder(world, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    out, _, failed = _import(tmp_path, word_issue(second_picture=True), "--strict")
+    assert failed and "严格模式" in out
+    assert stored_files(tmp_path / "media") == []
+
+
+def test_a_word_issue_whose_second_picture_is_damaged_leaves_no_file_of_its_first_picture(world, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    before = snapshot()
+    out, _, failed = _import(tmp_path, word_issue(second_picture=True, second=damaged_png()))
+    assert failed and "的图片无法使用" in out
+    assert snapshot() == before
+    assert stored_files(tmp_path / "media") == []
 
 
 def test_the_admin_upload_previews_a_word_issue_and_imports_it_with_its_pictures(world, client, superuser):

@@ -274,7 +274,7 @@ def _article(item, **fields):
 
 def _figure(item, **fields):
     """A figure row from the file's figure: caption, credit and alt text (its image, if the file has
-    one, is attached after the load by ``runner.attach_images``)."""
+    one, is attached after the load by ``runner.check_images``)."""
     return Figure(caption=item.caption, credit=item.credit, alt_text=item.alt, **fields)
 
 

@@ -9,7 +9,7 @@ the caption).
 
 A dry run is the real import inside a transaction that is rolled back (``rehearsal``): it finds the
 same new regions and outlets and the same refusals, and writes nothing. ``strict`` refuses a file
-that produced any notice: nothing of it is written.
+that produced any notice: nothing of it is written, not even a picture file in the media folder.
 """
 
 import contextlib
@@ -22,7 +22,6 @@ from django.db import transaction
 from regions.models import Region
 
 from .. import derived, rehearsal
-from ..models import Figure
 from ..uploads import validate_and_reencode
 from .formats import read_issue
 from .loader import load_issue, resolve_publication
@@ -132,45 +131,65 @@ def import_bytes(
 
 
 def _load(data, publication, name, *, replace, prepared, strict):
-    """Load, attach the file's images and make the report, in one transaction; ``strict`` rolls it
-    back when there is anything to report."""
-    with transaction.atomic():
-        result = load_issue(data, publication=publication, replace=replace, filename=name, prepared=prepared)
-        attach_images(result, data, name, store=not rehearsal.active())
-        notices = report(data, result)
-        if strict and notices:
-            refusal = StrictRefusal(strict_message(notices), filename=name)
-            refusal.notices = notices
-            raise refusal
+    """Load, check the file's images, make the report and store the images, in one transaction.
+
+    Everything that can refuse the file (the images' checks, ``strict``) is decided before any
+    image file is stored; a file stored before a later failure is deleted again, since rolling
+    back the transaction does not remove files from the media folder."""
+    stored = []
+    try:
+        with transaction.atomic():
+            result = load_issue(data, publication=publication, replace=replace, filename=name, prepared=prepared)
+            pictures = check_images(result, data, name)
+            notices = report(data, result)
+            if strict and notices:
+                refusal = StrictRefusal(strict_message(notices), filename=name)
+                refusal.notices = notices
+                raise refusal
+            if not rehearsal.active():
+                store_images(pictures, stored)
+    except BaseException:
+        for storage, stored_name in stored:
+            storage.delete(stored_name)
+        raise
     return result, notices
 
 
-def attach_images(result, data, filename, *, store=True):
-    """Give the written figures the images that came with the file (a Word issue's pictures).
-
-    Each goes through the upload rules (``Figure.full_clean()``: checked and re-encoded in a child
-    process, metadata dropped) and is saved through the model, so the article's body_html, the
-    issue's figure numbers and pages are derived by their owners. In a dry run (``store=False``)
-    the images are checked the same way but no file is stored.
-    """
+def check_images(result, data, filename):
+    """Give the written figures the images that came with the file (a Word issue's pictures), each
+    checked through the upload rules (``Figure.full_clean()``: checked and re-encoded in a child
+    process, metadata dropped), and return those figures. Nothing is stored yet: a picture that
+    fails its check refuses the file before any file of it is in the media folder."""
     wanted = [figure for item in data.articles() for figure in item.figures]
-    pairs = [(row, item) for row, item in zip(result.figures, wanted, strict=True) if item.image]
-    if not pairs:
-        return
+    rows = []
+    for row, item in zip(result.figures, wanted, strict=True):
+        if not item.image:
+            continue
+        try:
+            # Checked and re-encoded before it is assigned: assigning a file makes Django read its
+            # dimensions in this process, which a decompression bomb must never reach.
+            clean, _, _ = validate_and_reencode(ContentFile(item.image, name=item.image_name or "image.png"))
+            row.image = clean
+            row._reencoded = True
+            row.full_clean(exclude=["article"])
+        except ValidationError as error:
+            messages = "；".join(error.messages)
+            raise ImportFailure(f"图“{row.caption[:30]}”的图片无法使用：{messages}", filename=filename) from error
+        rows.append(row)
+    return rows
+
+
+def store_images(rows, stored):
+    """Save the checked figures through the model (their file is stored then), so that the
+    article's body_html, the issue's figure numbers and pages are derived by their owners; each
+    stored file is appended to ``stored`` as (storage, name)."""
     with derived.deferred():
-        for row, item in pairs:
+        for row in rows:
             try:
-                # Checked and re-encoded before it is assigned: assigning a file makes Django read its
-                # dimensions in this process, which a decompression bomb must never reach.
-                clean, _, _ = validate_and_reencode(ContentFile(item.image, name=item.image_name or "image.png"))
-                row.image = clean
-                row._reencoded = True
-                row.full_clean(exclude=["article"])
-            except ValidationError as error:
-                messages = "；".join(error.messages)
-                raise ImportFailure(f"图“{row.caption[:30]}”的图片无法使用：{messages}", filename=filename) from error
-            if store:
                 row.save()
+            finally:
+                if row.image._committed:  # the file is in the media folder, whether or not the row is
+                    stored.append((row.image.storage, row.image.name))
 
 
 def report(data, result):
@@ -182,9 +201,8 @@ def report(data, result):
         notices.append(Notice(Notice.NEW_REGION, f"新建地区“{region}”（作为{role}）。", text=region))
     for outlet in result.new_outlets:
         notices.append(Notice(Notice.NEW_OUTLET, f"新建媒体“{outlet}”。", text=outlet))
-    waiting = (
-        Figure.objects.filter(article__issue=result.issue, image="").select_related("article").order_by("number", "pk")
-    )
+    # The figures as written, with the images the file brought (assigned, maybe not stored yet).
+    waiting = sorted((row for row in result.figures if not row.image), key=lambda row: (row.number, row.pk))
     for figure in waiting:
         notices.append(
             Notice(
