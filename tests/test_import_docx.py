@@ -247,3 +247,10 @@ def test_a_paragraph_starting_with_a_region_in_an_article_stays_a_region_lead_wh
     assert "【绵阳】同日发布了配套的绿道建设导则。" in article.body.split("\n\n")  # a paragraph of its own
     assert "- 【绵阳】" not in article.body
     assert [region.name for region in article.regions.all()] == ["绵阳"]
+
+
+def test_a_dry_run_of_a_word_issue_reports_no_figure_awaiting_an_image(world, tmp_path):
+    out, _, failed = _import(tmp_path, word_issue(), "--dry-run", "--json")
+    assert failed is None
+    report = json.loads(out)["report"]
+    assert report and not [entry for entry in report if entry["kind"] == Notice.FIGURE_WITHOUT_IMAGE]
