@@ -4,9 +4,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
-from regions.models import Region
 from regions.slugs import pinyin_slug
 
 from ..models import (
@@ -19,13 +17,14 @@ from ..models import (
     IssueHost,
     IssueSection,
     Outlet,
-    Publication,
-    PublicationHost,
     Source,
 )
 from ..models.article import derived_fields
 from ..models.sources import normalize_outlet_name
-from .schema import ImportFailure, Notice
+from .publications import check_replaceable, complete_publication, publication_from_file
+from .publications import resolve_publication as resolve_publication  # the import command reads it from here
+from .region_rows import Regions
+from .schema import ImportFailure
 
 
 @dataclass
@@ -40,55 +39,6 @@ class LoadResult:
     @property
     def article_count(self):
         return self.issue.articles.count()
-
-
-def resolve_publication(slug=None, name=""):
-    """The publication an import goes to: the given slug, else the only one, else the one named in the file."""
-    if slug:
-        publication = Publication.objects.filter(slug=slug).first()
-        if publication is None:
-            raise ImportFailure(f"没有网址标识为“{slug}”的刊物。")
-        return publication
-    publications = list(Publication.objects.order_by("pk")[:2])
-    if len(publications) == 1:
-        return publications[0]
-    if name:
-        named = Publication.objects.filter(name=name).first()
-        if named is not None:
-            return named
-    if not publications:
-        return None  # created from the file's masthead when loading
-    raise ImportFailure("有多个刊物，请用 --publication 指定要导入到哪一个。")
-
-
-def existing_issue(publication, data):
-    """The publication's issue with the file's year and number, else the one with its total number."""
-    if publication is None:
-        return None
-    same_number = Q(year=data.year, number=data.number)
-    candidates = Issue.objects.filter(same_number | Q(total_number=data.total_number), publication=publication)
-    found = sorted(candidates[:2], key=lambda issue: (issue.year, issue.number) != (data.year, data.number))
-    return found[0] if found else None
-
-
-def check_replaceable(publication, data, *, replace, filename=""):
-    """Raise when the issue already exists and may not be replaced; return the issue to replace, if any."""
-    issue = existing_issue(publication, data)
-    if issue is None:
-        return None
-    if not replace:
-        raise ImportFailure(
-            f"该刊物已有 {issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期），未导入。"
-            "如要替换草稿，请使用 --replace。",
-            filename=filename,
-        )
-    if issue.status != Issue.Status.DRAFT:
-        raise ImportFailure(
-            f"{issue.year} 年第 {issue.number} 期（总第 {issue.total_number} 期）状态为“{issue.get_status_display()}”，"
-            "只有草稿可以被替换。",
-            filename=filename,
-        )
-    return issue
 
 
 def load_issue(data, *, publication=None, replace=False, filename="", prepared=None):
@@ -107,9 +57,9 @@ def load_issue(data, *, publication=None, replace=False, filename="", prepared=N
 def _load(data, publication, replace, filename, prepared):
     result_notes = []
     if publication is None:
-        publication = _publication_from_file(data)
+        publication = publication_from_file(data)
     else:
-        result_notes += _complete_publication(publication, data)
+        result_notes += complete_publication(publication, data)
     old = check_replaceable(publication, data, replace=replace, filename=filename)
     if old is not None:
         old.articles.all().delete()  # Article.issue is SET_NULL: an issue's articles go with it explicitly
@@ -143,7 +93,7 @@ def _load(data, publication, replace, filename, prepared):
     IssueCredit.objects.bulk_create(credits)
     outlets = {}
 
-    regions = _Regions()
+    regions = Regions()
     result_notes += regions.order_notices(data.sections)
     sections = [regions.section(section.region) for section in data.sections]
     # The issue's section order is the file's (its table of contents); no other issue is touched.
@@ -342,84 +292,3 @@ def _check_lengths(item, filename):
     for source in item.sources:
         if len(source.outlet) > 100:
             raise ImportFailure(f"来源媒体名称超过 100 字：“{source.outlet[:30]}…”", filename=filename)
-
-
-def _publication_from_file(data):
-    if not data.publication:
-        raise ImportFailure("还没有任何刊物，文件中也没有刊名，无法导入。")
-    publication = Publication(
-        name=data.publication,
-        subtitle=data.subtitle,
-        slogan=data.slogan,
-        slug=pinyin_slug(data.publication) or "publication",
-        phone=data.phone,
-        fax=data.fax,
-    )
-    publication.full_clean()
-    publication.save()
-    for position, name in enumerate(dict.fromkeys(data.hosts)):
-        PublicationHost.objects.create(publication=publication, name=name, position=position)
-    return publication
-
-
-def _complete_publication(publication, data):
-    """Fill what the publication lacks from the masthead (its defaults for new issues). The masthead
-    itself is the issue's: a file whose masthead differs from the publication's is not reported."""
-    changed = []
-    for field_name, value in (
-        ("subtitle", data.subtitle),
-        ("slogan", data.slogan),
-        ("phone", data.phone),
-        ("fax", data.fax),
-    ):
-        if value and not getattr(publication, field_name):
-            setattr(publication, field_name, value)
-            changed.append(field_name)
-    if changed:
-        publication.save(update_fields=changed)
-    if data.hosts and not publication.hosts.exists():
-        for position, name in enumerate(dict.fromkeys(data.hosts)):
-            PublicationHost.objects.create(publication=publication, name=name, position=position)
-    return []
-
-
-class _Regions:
-    """Sections and tags by name; missing ones are created (with a pinyin slug) and remembered."""
-
-    def __init__(self):
-        self.by_name = {region.name: region for region in Region.objects.all()}
-        self.created = []
-
-    def _create(self, name, order):
-        region = Region(name=name, order=order)
-        region.save()
-        self.by_name[name] = region
-        self.created.append(name)
-        return region
-
-    def tag(self, name):
-        return self.by_name.get(name) or self._create(name, self._after_existing())
-
-    def _after_existing(self):
-        return max((r.order for r in self.by_name.values()), default=0) + 10
-
-    def section(self, name):
-        """The section's region; a new one gets the site-wide order after the existing ones. Nothing
-        is reordered: the issue's own order is its ``IssueSection`` rows."""
-        return self.by_name.get(name) or self._create(name, self._after_existing())
-
-    def order_notices(self, sections):
-        """``SECTION_ORDER`` when the file prints regions that already exist in another order than
-        the site-wide one (which stays as it is)."""
-        known = list(dict.fromkeys(s.region for s in sections if s.region in self.by_name))
-        usual = sorted(known, key=lambda name: (self.by_name[name].order, name))
-        if known == usual:
-            return []
-        printed, site = "、".join(f"【{n}】" for n in known), "、".join(f"【{n}】" for n in usual)
-        return [
-            Notice(
-                Notice.SECTION_ORDER,
-                f"本期栏目顺序（{printed}）与网站的栏目排序（{site}）不同：本期按所印顺序保存，网站排序未改动。",
-                text=printed,
-            )
-        ]

@@ -24,7 +24,8 @@ from regions.models import Region
 from .. import derived, rehearsal
 from ..uploads import validate_and_reencode
 from .formats import read_issue
-from .loader import load_issue, resolve_publication
+from .loader import load_issue
+from .publications import resolve_publication
 from .schema import ImportFailure, Notice
 
 
