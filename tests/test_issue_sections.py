@@ -116,6 +116,33 @@ def test_the_loader_reports_a_section_order_that_differs_from_the_site_wide_one_
     assert not [note for note in in_order.notes if isinstance(note, Notice) and note.kind == Notice.SECTION_ORDER]
 
 
+def test_a_toc_that_repeats_a_section_merges_it_keeps_each_article_at_its_own_place_and_says_so(db):
+    publication = factories.publication()
+    data = issue_data(17, ["上海", "广东", "上海"])
+    data.sections[2].articles[0].title = "浦东再推<十项>举措"
+    result = load_issue(data, publication=publication)
+    issue = result.issue
+    rows = list(
+        Article.objects.filter(issue=issue)
+        .order_by("section__name", "position")
+        .values_list("section__name", "position")
+    )
+    assert len(rows) == len(set(rows)) == 3  # no two articles share a place in a section
+    assert [article.title for article in issue.articles_in_order()] == [
+        "上海第17期改革试点推进情况",
+        "浦东再推<十项>举措",
+        "广东第17期改革试点推进情况",
+    ]
+    numbers = dict(Figure.objects.filter(article__issue=issue).values_list("article__title", "number"))
+    assert numbers == {"上海第17期改革试点推进情况": 1, "浦东再推<十项>举措": 2, "广东第17期改革试点推进情况": 3}
+    derived.renumber_figures([issue.pk])
+    assert dict(Figure.objects.filter(article__issue=issue).values_list("article__title", "number")) == numbers
+    notices = [note for note in result.notes if note.kind == Notice.SECTION_ORDER]
+    assert len(notices) == 1
+    assert "栏目【上海】在目录中出现了 2 次，已合并为一个栏目" in notices[0].message
+    assert "《浦东再推<十项>举措》现为【上海】第 2 篇" in notices[0].message
+
+
 def test_a_new_region_gets_the_site_wide_order_after_the_existing_ones(db):
     publication = factories.publication()
     top = max(Region.objects.values_list("order", flat=True))

@@ -94,7 +94,7 @@ def _load(data, publication, replace, filename, prepared):
     outlets = {}
 
     regions = Regions()
-    result_notes += regions.order_notices(data.sections)
+    result_notes += regions.order_notices(data.sections) + regions.repeat_notices(data.sections)
     sections = [regions.section(section.region) for section in data.sections]
     # The issue's section order is the file's (its table of contents); no other issue is touched.
     order = list({region.pk: region for region in sections}.values())
@@ -107,8 +107,12 @@ def _load(data, publication, replace, filename, prepared):
     # well under a minute.
     articles, slugs = [], set()
     prepared = prepared or [None] * len(data.articles())
+    # A section the table of contents lists twice is one section of the issue, at its first place:
+    # its articles are counted on across the repeats (Regions.repeat_notices says so).
+    counted = {}
     for section, region in zip(data.sections, sections, strict=True):
-        for position, item in enumerate(section.articles, start=1):
+        for item in section.articles:
+            position = counted[region.pk] = counted.get(region.pk, 0) + 1
             _check_lengths(item, filename)
             article = _article(item, issue=issue, section=region, position=position)
             ready = prepared[len(articles)]

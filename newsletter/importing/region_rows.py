@@ -45,3 +45,31 @@ class Regions:
                 text=printed,
             )
         ]
+
+    @staticmethod
+    def repeat_notices(sections):
+        """``SECTION_ORDER`` for each section the file lists more than once: the issue has it once,
+        at its first place, so the articles of its later runs move up to it (each named with its
+        new place)."""
+        notices, runs = [], {}
+        for section in sections:
+            runs.setdefault(section.region, []).append(section)
+        for name, repeated in runs.items():
+            if len(repeated) < 2:
+                continue
+            count = len(repeated[0].articles)
+            moved = []
+            for section in repeated[1:]:
+                for item in section.articles:
+                    count += 1
+                    moved.append(f"《{item.title}》现为【{name}】第 {count} 篇")
+            places = "；".join(moved) or "后出现的没有文章"
+            notices.append(
+                Notice(
+                    Notice.SECTION_ORDER,
+                    f"栏目【{name}】在目录中出现了 {len(repeated)} 次，已合并为一个栏目，排在第一次出现的位置："
+                    f"{places}。",
+                    text=f"【{name}】",
+                )
+            )
+        return notices
