@@ -56,6 +56,7 @@ def load_issue(data, *, publication=None, replace=False, filename="", prepared=N
 
 def _load(data, publication, replace, filename, prepared):
     result_notes = []
+    _check_issue_lengths(data, filename)
     if publication is None:
         publication = publication_from_file(data)
     else:
@@ -281,18 +282,31 @@ def _unique(base, taken):
     return slug
 
 
+def _too_long(label, value, limit, filename):
+    if len(value) > limit:
+        raise ImportFailure(f"{label}超过 {limit} 字：“{value[:30]}…”。", filename=filename)
+
+
+def _check_issue_lengths(data, filename):
+    """The names the issue writes besides its articles' (their columns' limits), before anything is written."""
+    for name in data.hosts:
+        _too_long("主办单位名称", name, 100, filename)
+    for label, names in (("编辑姓名", data.editors), ("统筹姓名", data.coordinators)):
+        for name in names:
+            _too_long(label, name, 50, filename)
+    for section in data.sections:
+        _too_long("栏目名称", section.region, 100, filename)
+        for item in section.articles:
+            for name in item.region_tags:
+                _too_long("地区标签名称", name, 100, filename)
+
+
 def _check_lengths(item, filename):
-    for label, value, limit in (("标题", item.title, 200), ("目录标题", item.toc_title, 200)):
-        if len(value) > limit:
-            raise ImportFailure(f"文章{label}超过 {limit} 字：“{value[:30]}…”", filename=filename)
+    for label, value, limit in (("文章标题", item.title, 200), ("文章目录标题", item.toc_title, 200)):
+        _too_long(label, value, limit, filename)
     for figure in item.figures:
-        for label, value, limit in (
-            ("图注", figure.caption, 300),
-            ("图片来源", figure.credit, 200),
-            ("替代文字", figure.alt, 300),
-        ):
-            if len(value) > limit:
-                raise ImportFailure(f"{label}超过 {limit} 字：“{value[:30]}…”", filename=filename)
+        _too_long("图注", figure.caption, 300, filename)
+        _too_long("图片来源", figure.credit, 200, filename)
+        _too_long("替代文字", figure.alt, 300, filename)
     for source in item.sources:
-        if len(source.outlet) > 100:
-            raise ImportFailure(f"来源媒体名称超过 100 字：“{source.outlet[:30]}…”", filename=filename)
+        _too_long("来源媒体名称", source.outlet, 100, filename)
