@@ -175,6 +175,24 @@ def test_an_article_placed_in_a_section_new_to_the_issue_gets_a_row_where_the_si
     assert [row.region.name for row in rows] == ["浙江", "上海", "广东"]
 
 
+def test_a_region_an_issue_no_longer_uses_can_be_deleted_and_the_issue_keeps_its_order(db):
+    issue = factories.issue(status=Issue.Status.DRAFT)
+    zhejiang, shanghai = (Region.objects.get(name=n) for n in ("浙江", "上海"))
+    passing = Region.objects.create(name=HOSTILE, order=5)
+    factories.article(issue=issue, section=zhejiang)
+    article = factories.article(issue=issue, section=shanghai)
+    sections.reorder(issue.pk, [zhejiang.pk, shanghai.pk])
+    article.section = passing  # moved to a new region and back: the issue's order keeps a row for it
+    article.save()
+    article.section = shanghai
+    article.save()
+    assert IssueSection.objects.filter(issue=issue, region=passing).exists()
+    passing.delete()
+    assert not Region.objects.filter(name=HOSTILE).exists()
+    assert printed_order(issue) == ["浙江", "上海"]
+    assert [row.region.name for row in IssueSection.objects.filter(issue=issue)] == ["浙江", "上海"]
+
+
 def test_a_section_without_a_row_sorts_after_the_listed_ones_by_the_site_wide_order(db):
     issue = factories.issue(status=Issue.Status.DRAFT)
     factories.article(issue=issue, section=Region.objects.get(name="浙江"))

@@ -25,7 +25,8 @@ class IssueSection(models.Model):
     """One section of one issue at its place in that issue's table of contents."""
 
     issue = models.ForeignKey(Issue, verbose_name="期刊", on_delete=models.CASCADE, related_name="section_order")
-    region = models.ForeignKey(Region, verbose_name="栏目", on_delete=models.PROTECT, related_name="+")
+    # A region no article of the issue uses any more leaves the order with it (its row orders nothing).
+    region = models.ForeignKey(Region, verbose_name="栏目", on_delete=models.CASCADE, related_name="+")
     position = models.PositiveIntegerField("顺序", default=0)
 
     class Meta:
