@@ -14,7 +14,8 @@ FORMAT = 1
 
 
 def take(issue):
-    """The issue's numbering, theme, credits and articles (in print order) with everything readers see."""
+    """The issue's numbering, theme, masthead, section order, credits and articles (in print order)
+    with everything readers see."""
     articles = list(
         Article.objects.filter(issue=issue)
         .select_related("section")
@@ -57,6 +58,8 @@ def take(issue):
         "phone": issue.phone,
         "fax": issue.fax,
         "editor_note": issue.editor_note,
+        # The issue's own section order, as its articles print (older snapshots lack it).
+        "sections": list(dict.fromkeys(article.section.name for article in articles if article.section_id)),
         "credits": [
             {"role": credit.role, "role_label": credit.get_role_display(), "name": credit.editor.name}
             for credit in credits

@@ -1,6 +1,7 @@
 """What changed in an issue between two of its snapshots (newsletter/review_snapshot.py): articles
 added, removed, moved and edited (with a line diff of each changed field, the same diff as an
-article's revisions), credits and numbering. Pure: it reads no database and writes nothing.
+article's revisions), credits, numbering, masthead and the issue's section order. Pure: it reads
+no database and writes nothing.
 """
 
 import difflib
@@ -131,6 +132,20 @@ def _moved_ids(old_articles, new_articles, common):
 MASTHEAD_FIELDS = [("hosts", "主办单位"), ("phone", "电话"), ("fax", "传真"), ("editor_note", "编者按")]
 
 
+def _sections_reordered(old, new):
+    """Whether the sections both snapshots print come in another order (a section only added or
+    only removed is no reordering: its articles are listed as added or removed). Older snapshots
+    lack the order: nothing is compared then."""
+    if old is None or new is None:
+        return False
+    common = set(old) & set(new)
+    return [name for name in old if name in common] != [name for name in new if name in common]
+
+
+def _section_line(names):
+    return "、".join(f"【{name}】" for name in names)
+
+
 def _credit_lines(snapshot):
     return [f"{c['role_label']}：{c['name']}" for c in snapshot.get("credits", [])]
 
@@ -149,6 +164,9 @@ def compare(old, new):
         # Compared only when both snapshots have it: older ones were taken before the issue had its own.
         if key in old and key in new and old[key] != new[key]:
             summary.issue_fields.append((label, old[key], new[key]))
+
+    if _sections_reordered(old.get("sections"), new.get("sections")):
+        summary.issue_fields.append(("栏目顺序", _section_line(old["sections"]), _section_line(new["sections"])))
 
     old_credits, new_credits = _credit_lines(old), _credit_lines(new)
     if old_credits != new_credits:

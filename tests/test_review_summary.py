@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from newsletter import review_snapshot
-from newsletter.models import Article, Editor, Figure, Issue, IssueCredit, IssueEvent
+from newsletter import review_snapshot, review_summary
+from newsletter.models import Article, Editor, Figure, Issue, IssueCredit, IssueEvent, sections
 from newsletter.workflow import perform
 from tests import factories
 
@@ -164,6 +164,37 @@ def test_figure_captions_and_credits_are_compared(client, reviewer_user, editor_
     assert parts["edited"][0].endswith("修改了图片")
     added = [text for kind, text in parts["rows"] if kind == "diff-add"]
     assert len(added) == 1 and added[0].startswith("+港口吞吐量（图片来源：新华社；")
+
+
+def test_a_change_of_the_issues_section_order_is_listed_with_the_order_before_and_after(
+    client, reviewer_user, editor_user
+):
+    issue = factories.issue(status=S.DRAFT)
+    factories.article(issue, section="上海", title="浦东一篇")
+    factories.article(issue, section="北京", title="海淀一篇")
+    sections.reorder(issue.pk, [factories.region("上海").pk, factories.region("北京").pk])
+    perform(issue, "submit", by=editor_user)
+    perform(issue, "request_changes", by=reviewer_user, comment="北京放前面。")
+    sections.reorder(issue.pk, [factories.region("北京").pk])
+    perform(issue, "submit", by=editor_user)
+    client.force_login(reviewer_user)
+    parts = summary_of(page_of(client, issue))
+    assert parts.get("review-summary-fields") == ["栏目顺序：【上海】、【北京】 → 【北京】、【上海】"]
+    assert "review-summary-moved" not in parts and parts["edited"] == []
+
+
+@pytest.mark.parametrize(
+    "before, after, listed",
+    [
+        (["上海", "北京"], ["上海", "北京", "<i>雄安</i>"], False),  # a section added: its article is "added"
+        (["上海", "<i>雄安</i>", "北京"], ["上海", "北京"], False),  # one removed
+        (["上海", "北京", "<i>雄安</i>"], ["<i>雄安</i>", "北京"], True),
+    ],
+)
+def test_only_a_new_order_of_the_sections_kept_counts_as_a_change_of_section_order(before, after, listed):
+    summary = review_summary.compare({"sections": before}, {"sections": after})
+    assert [label for label, _, _ in summary.issue_fields] == (["栏目顺序"] if listed else [])
+    assert review_summary.compare({}, {"sections": after}).issue_fields == []  # an older snapshot lacks it
 
 
 def test_each_submission_keeps_what_was_submitted(editor_user, reviewer_user):
