@@ -130,24 +130,40 @@ def move_article(issue, user, article_id, section_id, index, versions):
 
 def move_view(model_admin, request, object_id):
     """``POST /admin/newsletter/issue/<id>/board/move/`` (JSON) → the board's new state, or an error."""
+    return _board_post(
+        request,
+        object_id,
+        action="移动",
+        permissions=("newsletter.change_article", "newsletter.change_issue"),
+        write=lambda issue: move_article(issue, request.user, *_parse(request)),
+        conflict=(locking.ConflictError, CONFLICT_MESSAGE),
+        saved="已保存新的顺序。",
+    )
+
+
+def _board_post(request, object_id, *, action, permissions, write, conflict, saved):
+    """What the board's endpoints share: POST only, the permissions, the frozen-issue guard, then
+    ``write(issue)`` with its refusals answered as JSON errors (``conflict`` is the exception of a
+    page that no longer shows the current state, and its message: 409), else the board's new state."""
     if request.method != "POST":
-        return JsonResponse({"error": "请使用 POST 提交移动。"}, status=405)
+        return JsonResponse({"error": f"请使用 POST 提交{action}。"}, status=405)
     issue = get_object_or_404(Issue, pk=object_id)
-    if not (request.user.has_perm("newsletter.change_article") and request.user.has_perm("newsletter.change_issue")):
+    if not all(request.user.has_perm(permission) for permission in permissions):
         raise PermissionDenied
     refusal = edit_refusal(issue, request.user)
     if refusal:
         return JsonResponse({"error": refusal}, status=403)
+    conflict_type, conflict_message = conflict
     try:
-        move_article(issue, request.user, *_parse(request))
+        write(issue)
     except MoveRefused as refused:
         return JsonResponse({"error": refused.message}, status=refused.status)
     except EditRefused as refused:
         return JsonResponse({"error": refused.refusal}, status=403)
-    except locking.ConflictError:
-        return JsonResponse({"error": CONFLICT_MESSAGE, "conflict": True}, status=409)
+    except conflict_type:
+        return JsonResponse({"error": conflict_message, "conflict": True}, status=409)
     data = board.board_for(Issue.objects.with_contents().get(pk=issue.pk), choices=[])
-    return JsonResponse({"message": "已保存新的顺序。", **state_of(data)})
+    return JsonResponse({"message": saved, **state_of(data)})
 
 
 class SectionConflict(Exception):
@@ -191,21 +207,12 @@ def move_section(issue, user, section_id, direction, seen):
 
 def section_view(model_admin, request, object_id):
     """``POST /admin/newsletter/issue/<id>/board/section/`` (JSON) → the board's new state, or an error."""
-    if request.method != "POST":
-        return JsonResponse({"error": "请使用 POST 提交调整。"}, status=405)
-    issue = get_object_or_404(Issue, pk=object_id)
-    if not request.user.has_perm("newsletter.change_issue"):
-        raise PermissionDenied
-    refusal = edit_refusal(issue, request.user)
-    if refusal:
-        return JsonResponse({"error": refusal}, status=403)
-    try:
-        move_section(issue, request.user, *_parse_section(request))
-    except MoveRefused as refused:
-        return JsonResponse({"error": refused.message}, status=refused.status)
-    except EditRefused as refused:
-        return JsonResponse({"error": refused.refusal}, status=403)
-    except SectionConflict:
-        return JsonResponse({"error": SECTION_CONFLICT_MESSAGE, "conflict": True}, status=409)
-    data = board.board_for(Issue.objects.with_contents().get(pk=issue.pk), choices=[])
-    return JsonResponse({"message": "已保存新的栏目顺序。", **state_of(data)})
+    return _board_post(
+        request,
+        object_id,
+        action="调整",
+        permissions=("newsletter.change_issue",),
+        write=lambda issue: move_section(issue, request.user, *_parse_section(request)),
+        conflict=(SectionConflict, SECTION_CONFLICT_MESSAGE),
+        saved="已保存新的栏目顺序。",
+    )
