@@ -116,16 +116,18 @@
       });
     }
 
-    function move(card, sectionId, index) {
+    // POST one move as JSON with the page's CSRF token. On success the board takes the server's state
+    // and done(data) says what was saved; on refusal its message is shown and a 409 (someone else
+    // changed these sections meanwhile) reloads the page. Resolves to whether the move was saved.
+    function post(url, payload, done, networkError) {
       if (busy) return Promise.resolve(false);
       busy = true;
       say("正在保存……");
-      const body = JSON.stringify({ article: Number(card.dataset.articleId), section: Number(sectionId), index: index, versions: versions() });
-      return fetch(board.dataset.moveUrl, {
+      return fetch(url, {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest" },
-        body: body,
+        body: JSON.stringify(payload),
       })
         .then(function (response) {
           return response.json().then(
@@ -137,7 +139,7 @@
           busy = false;
           if (result.response.ok) {
             apply(result.data);
-            say(result.data.message + "《" + card.dataset.title + "》现在位于【" + sectionName(sectionId) + "】第 " + (index + 1) + " 篇。");
+            done(result.data);
             return true;
           }
           say(result.data.error || "保存失败，请刷新页面后再试。", true);
@@ -149,9 +151,16 @@
         })
         .catch(function () {
           busy = false;
-          say("网络错误，移动未保存。请检查网络后再试。", true);
+          say(networkError, true);
           return false;
         });
+    }
+
+    function move(card, sectionId, index) {
+      const payload = { article: Number(card.dataset.articleId), section: Number(sectionId), index: index, versions: versions() };
+      return post(board.dataset.moveUrl, payload, function (data) {
+        say(data.message + "《" + card.dataset.title + "》现在位于【" + sectionName(sectionId) + "】第 " + (index + 1) + " 篇。");
+      }, "网络错误，移动未保存。请检查网络后再试。");
     }
 
     function focusControl(card, selector) {
@@ -168,43 +177,12 @@
     }
 
     function moveSection(section, direction) {
-      if (busy) return Promise.resolve(false);
-      busy = true;
-      say("正在保存……");
       const name = section.getAttribute("aria-label");
-      const body = JSON.stringify({ section: Number(section.dataset.sectionId), direction: direction, order: sectionOrder() });
-      return fetch(board.dataset.sectionUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest" },
-        body: body,
-      })
-        .then(function (response) {
-          return response.json().then(
-            function (data) { return { response: response, data: data }; },
-            function () { return { response: response, data: { error: "保存失败（服务器返回 " + response.status + "），请刷新页面后再试。" } }; }
-          );
-        })
-        .then(function (result) {
-          busy = false;
-          if (result.response.ok) {
-            apply(result.data);
-            const place = sectionOrder().indexOf(Number(section.dataset.sectionId)) + 1;
-            say(result.data.message + name + "现在是本期第 " + place + " 个栏目。");
-            return true;
-          }
-          say(result.data.error || "保存失败，请刷新页面后再试。", true);
-          if (result.response.status === 409) {
-            board.classList.add("board-conflict");
-            window.setTimeout(function () { window.location.reload(); }, 2500);
-          }
-          return false;
-        })
-        .catch(function () {
-          busy = false;
-          say("网络错误，调整未保存。请检查网络后再试。", true);
-          return false;
-        });
+      const payload = { section: Number(section.dataset.sectionId), direction: direction, order: sectionOrder() };
+      return post(board.dataset.sectionUrl, payload, function (data) {
+        const place = sectionOrder().indexOf(Number(section.dataset.sectionId)) + 1;
+        say(data.message + name + "现在是本期第 " + place + " 个栏目。");
+      }, "网络错误，调整未保存。请检查网络后再试。");
     }
 
     board.addEventListener("click", function (event) {
