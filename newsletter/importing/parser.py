@@ -28,6 +28,9 @@ This module puts them together:
   alone on a line, then joined to the paragraph after it) is a region lead, proposed as a region tag
   when X names a place (a region the caller knows, one of this issue's sections, or a division in the
   gazetteer) and is not the article's own section; other labels (【专家观点】) stay text.
+* An article's body is Markdown in which HTML is not read: a ``<`` that would open a tag (``a<b 且
+  b>c``, ``</p>``) is written ``&lt;``, as the article editor writes it, so the text shows as printed
+  and the editor's first save changes nothing (its own ``<strong>``/``<em>`` are kept).
 * Body blocks before the first article are reported as DROPPED_TEXT, one notice per block.
 * A masthead without 主办 or without 编辑 is reported as MASTHEAD (the issue imports; a person checks).
 """
@@ -42,7 +45,7 @@ from .gazetteer import is_place, known_name
 from .pagebreaks import repair_page_breaks
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
 from .sources import is_note, read_tail, split_source
-from .text import collapse_spaces, decode, for_matching
+from .text import collapse_spaces, decode, for_matching, markdown_text
 
 
 def parse_bytes(data, filename="", *, known_lines=(), known_regions=()):
@@ -225,7 +228,7 @@ class _Parser:
         for block in blocks:
             if block.kind in ("heading", "bold"):
                 extra = max(0, block.level - base - 1) if base and block.kind == "heading" else 0
-                parts.append("#" * min(2 + extra, 6) + " " + block.text)
+                parts.append("#" * min(2 + extra, 6) + " " + markdown_text(block.text))
                 subheadings.append(block.text)
             elif block.kind == "figure":
                 figures.append(FigureData(caption=block.text, credit=block.credit))
@@ -236,7 +239,7 @@ class _Parser:
                 name = known_name(name, self.known_regions | set(self.sections)) if name else ""
                 if name and name != region and name not in tags and self._is_place(name):
                     tags.append(name)
-                parts.append(block.text)
+                parts.append(markdown_text(block.text))
         return ArticleData(
             title=collapse_spaces(title),
             toc_title=collapse_spaces(toc_title),
