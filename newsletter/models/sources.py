@@ -4,7 +4,6 @@ from django.db import models
 
 from ..text_input import CleanTextModel
 
-
 # The words that introduce a source (来源：人民日报, 据新华社, 摘自求是): never part of an outlet's name.
 # One pattern for every outlet name (the importer, the admin's one-line field, JSON, the model).
 # 综合 and source also begin names (综合开发研究院, SourceForge): they are prefixes only with a colon.
