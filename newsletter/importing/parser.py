@@ -27,7 +27,9 @@ This module puts them together:
 * Each article runs from its title to the next one; 【X】 at the start of one of its paragraphs (or
   alone on a line, then joined to the paragraph after it) is a region lead, proposed as a region tag
   when X names a place (a region the caller knows, one of this issue's sections, or a division in the
-  gazetteer) and is not the article's own section; other labels (【专家观点】) stay text.
+  gazetteer) and is not the article's own section; other labels (【专家观点】) stay text. A 【X】 naming
+  one of the issue's sections is that section's marker only right before the title of the next
+  article when that article is X's (blocks.article_leads); elsewhere inside an article it is a lead.
 * An article's body is Markdown in which HTML is not read: a ``<`` that would open a tag (``a<b 且
   b>c``, ``</p>``) is written ``&lt;``, as the article editor writes it, so the text shows as printed
   and the editor's first save changes nothing (its own ``<strong>``/``<em>`` are kept).
@@ -40,7 +42,16 @@ import re
 from newsletter.text_input import import_file
 
 from . import furniture, header, masthead, titles, toc
-from .blocks import HEADING, LIST_ITEM, REGION_LEAD, BodyReader, alone_label, heading_text, section_heading
+from .blocks import (
+    HEADING,
+    LIST_ITEM,
+    REGION_LEAD,
+    BodyReader,
+    alone_label,
+    article_leads,
+    heading_text,
+    section_heading,
+)
 from .gazetteer import is_place, known_name
 from .pagebreaks import repair_page_breaks
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
@@ -214,14 +225,16 @@ class _Parser:
                 title = toc_title = heading.text
             else:
                 title = toc_title
-            article = self._article(title, toc_title, region, heading, blocks[index + 1 : end])
+            next_region = starts[n + 1][1] if n + 1 < len(starts) else None
+            body = article_leads(blocks[index + 1 : end], next_region)
+            article = self._article(title, toc_title, region, heading, body)
             if not sections or sections[-1].region != region:
                 sections.append(SectionData(region=region))
             sections[-1].articles.append(article)
         return sections
 
     def _article(self, title, toc_title, region, heading, blocks):
-        blocks = repair_page_breaks([b for b in blocks if b.kind != "section"])
+        blocks = repair_page_breaks(blocks)
         sources = self._source(blocks)
         base = heading.level if heading.kind == "heading" else 0
         parts, subheadings, figures, tags = [], [], [], []
