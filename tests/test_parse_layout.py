@@ -163,3 +163,10 @@ def test_a_less_than_sign_in_the_text_is_text_the_editor_keeps_and_not_the_start
     assert canonical_markdown(article.body_markdown) == article.body_markdown
     html = markdown_to_editor_html(article.body_markdown)
     assert plain_text(html) == "当 a<b 且 b>c 时，登记资产 <120 项，见 </p> 与 <!-- 注释。"
+
+
+def test_headings_bold_lines_and_figure_lines_inside_the_editors_note_keep_their_form_in_its_markdown():
+    note = "编者按\n\n今年以来，各地密集出台海洋经济政策。\n\n## 本期导读\n\n**重点关注**\n\n图 1 沿海牧场分布\n\n本期聚焦山东。"
+    data = parse(document(TOC, BODY, note=note))
+    assert data.editor_note == note
+    assert data.warnings == []

@@ -22,8 +22,9 @@ This module puts them together:
   footer (furniture.py).
 * Text between the masthead (or the TOC, when it comes later) and the body is the issue's editor's
   note, and so is text between the TOC and a masthead printed after it (``IssueData.editor_note``):
-  its paragraphs as Markdown, separated by blank lines, a label line such as 编者按 included. It is
-  kept, not reported.
+  its paragraphs as Markdown, separated by blank lines, a label line such as 编者按 included; its
+  headings (``## 本期导读``), bold lines and figure lines keep their printed form. It is kept, not
+  reported.
 * Each article runs from its title to the next one; 【X】 at the start of one of its paragraphs (or
   alone on a line, then joined to the paragraph after it) is a region lead, proposed as a region tag
   when X names a place (a region the caller knows, one of this issue's sections, or a division in the
@@ -43,6 +44,7 @@ from newsletter.text_input import import_file
 
 from . import furniture, header, masthead, titles, toc
 from .blocks import (
+    BOLD_LINE,
     HEADING,
     LIST_ITEM,
     REGION_LEAD,
@@ -201,8 +203,21 @@ class _Parser:
                 for number, text, hard in self.lines[start:end]
                 if not header.header_facts(text) and not self.furniture.kind(text)
             ]
-            parts += [block.text for block in reader.blocks(lines) if block.kind != "section"]
+            parts += [self._note_part(block) for block in reader.blocks(lines) if block.kind != "section"]
         return "\n\n".join(parts)
+
+    def _note_part(self, block):
+        """A block of the editor's note as Markdown: headings, bold lines and figure lines keep the
+        form they were printed in."""
+        printed = self.lines[block.line - 1][1]
+        if block.kind == "heading":
+            return "#" * block.level + " " + block.text
+        if block.kind == "bold" and BOLD_LINE.match(printed):
+            return f"**{block.text}**"
+        if block.kind == "figure":
+            credit = f"\n\n资料来源：{block.credit}" if block.credit and block.credit not in printed else ""
+            return printed + credit
+        return block.text
 
     # ------------------------------------------------------------------ articles
     def _articles(self, blocks, entries):
