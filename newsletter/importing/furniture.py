@@ -117,7 +117,6 @@ class Furniture:
                     f"页尾的 {len(self.footer_extra)} 行不是刊名、副标题、口号或二维码提示，已略过"
                     f"（第 {'、'.join(str(n) for n, _ in self.footer_extra)} 行）。",
                     text="\n".join(t for _, t in self.footer_extra),
-                    line=self.footer_extra[0][0],
                 )
             )
         return out
