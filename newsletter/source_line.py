@@ -4,8 +4,11 @@ One rule for the importer (the line closing an article of the print edition) and
 「来源（一行）」 field, so an editor who pastes the line from the printed issue gets what an import of
 that issue would have made:
 
-* the line may be wrapped in full- or half-width brackets and start with 「来源：」 (or 「据」「摘自」
-  「转自」), which is not part of an outlet's name;
+* the line may be wrapped in full- or half-width brackets; 「来源：」「据」「摘自」「转自」 … (one
+  pattern, ``models.sources.OUTLET_PREFIX``) before the line or before any outlet of it are not part
+  of an outlet's name, and neither is 「报道」 closing 「据新华社报道」 or 「综合新华社、人民网报道」 (a
+  line starting 综合 … 报道 compiles reports);
+* a periodical's issue (「《求是》2019年第5期」) is not an outlet;
 * outlets are separated by spaces, 「、」「；」 or commas; a date closes the outlets before it
   (「金融时报 中央财经大学绿色金融国际研究院 20241210」 is two outlets of one date), outlets after the
   last date have none;
@@ -24,7 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .models.sources import normalize_outlet_name
+from .models.sources import LINE_PREFIX, normalize_outlet_name
 
 MAX_LINE = 1000
 MAX_SOURCES = 30
@@ -32,8 +35,16 @@ MAX_SOURCES = 30
 # The importer's gate: an article's last paragraph ends with "（… 20241210）".
 SOURCE_TAIL = re.compile(r"[（(]([^（）()]*?\d{8})\s*[）)]\s*$")
 
-# 来源：/据/摘自 … introduce the outlets and are never part of a name.
-_PREFIX = re.compile(r"^(?:(?:资料|信息)?(?:来源|出处|来自|source)|据|摘自|摘编自|转自)\s*[:：]?\s*", re.IGNORECASE)
+# A periodical's issue (《求是》2019年第5期, 第 5 期): where in the outlet it was printed, not an outlet.
+_PERIODICAL_ISSUE = re.compile(r"(?:\d{4}\s*年\s*)?总?第\s*\d{1,4}\s*期|\d{4}\s*年\s*\d{1,2}\s*期")
+# 据新华社报道, 综合新华社、人民网报道: "报道"/"消息" after a name that ends like an outlet's is not part of it
+# (21世纪经济报道 is a paper).
+OUTLET_ENDING = re.compile(
+    r"(?:报|社|网|台|刊|志|财经|新闻|客户端|视点|在线|观察|周刊|日报|时报|晚报|电视台|通讯|研究院|"
+    r"times|news|post|journal|daily|reuters|bloomberg|review)$",
+    re.IGNORECASE,
+)
+_REPORT_WORD = re.compile(r"(?:报道|消息)$")
 _DATE = re.compile(
     r"(?<!\d)(?:"
     r"(?P<compact>\d{8})"
@@ -70,7 +81,7 @@ def parse_source_line(text, *, reference_date=None):
         return []
     if len(line) > MAX_LINE:
         raise SourceLineError(f"来源行太长（{len(line)} 字），最多 {MAX_LINE} 字。")
-    line = _unwrap(line)
+    line = _PERIODICAL_ISSUE.sub(" ", _unwrap(line))
     sources, pending, last = [], [], None  # pending: [name, url] of outlets still waiting for a date
     position = 0
     for match in _tokens(line):
@@ -123,10 +134,10 @@ def outlet_key(name):
 
 def _unwrap(line):
     line = line.rstrip("。.；; ")
-    line = _PREFIX.sub("", line)
+    line = LINE_PREFIX.sub("", line)
     if line[:1] in "（(" and line[-1:] in "）)":
         line = line[1:-1].strip()
-    line = _PREFIX.sub("", line)
+    line = LINE_PREFIX.sub("", line)
     rest = _URL.sub("", line)
     if any(char in _FORBIDDEN for char in rest) or not _balanced(rest):
         raise SourceLineError(
@@ -169,11 +180,18 @@ def _outlet_names(tokens):
     "Financial Times" (Latin words run on); "Financial Times 21世纪经济报道" is two."""
     names = []
     for token in tokens:
-        if names and (names[-1].isdigit() or (names[-1].isascii() and token.isascii() and not token.isdigit())):
+        if names and LINE_PREFIX.fullmatch(names[-1]):
+            names[-1] += token  # "资料来源： 经济日报": the prefix goes with the name after it
+        elif names and (names[-1].isdigit() or (names[-1].isascii() and token.isascii() and not token.isdigit())):
             names[-1] = f"{names[-1]} {token}"
         else:
             names.append(token)
-    return [normalize_outlet_name(name) for name in names]
+    return [_without_report_word(normalize_outlet_name(name)) for name in names]
+
+
+def _without_report_word(name):
+    bare = _REPORT_WORD.sub("", name)
+    return bare if bare != name and OUTLET_ENDING.search(bare) else name
 
 
 def _date(match, reference_date):

@@ -102,3 +102,30 @@ def test_a_line_beginning_with_a_masthead_label_at_the_end_of_an_article_is_body
     data = parse(one_article("正文。\n\n编辑：王五"))
     assert data.editors == ["林一", "陈二"]
     assert data.articles()[0].body_markdown == "正文。\n\n编辑：王五"
+
+
+def test_lines_after_the_footer_title_that_are_not_its_furniture_are_reported_and_never_the_slogan():
+    for footer in (
+        "# 区域观察周报\n\n## —— 城市政策速递 ——\n\n本期责任编辑：王五\n\n内部资料，注意保存。",
+        "# 区域观察周报\n\n本期责任编辑：王五\n\n内部资料，注意保存。",
+    ):
+        data = parse(one_article("全市新建牧场五处。（大众日报 20210330）", footer=footer))
+        (article,) = data.articles()
+        assert article.body_markdown == "全市新建牧场五处。"
+        assert [s.outlet for s in article.sources] == ["大众日报"]
+        assert data.slogan == ""
+        reported = "\n".join(w.text for w in dropped(data)).split("\n")
+        assert "本期责任编辑：王五" in reported and "内部资料，注意保存。" in reported
+
+
+def test_the_slogan_is_the_footers_only_other_line_or_the_one_the_publication_is_known_by():
+    footer = (
+        "# 区域观察周报\n\n## —— 城市政策速递 ——\n\n看城市 读政策\n\n内部资料，注意保存。\n\n扫描二维码，阅读往期电子版"
+    )
+    alone = parse(one_article("正文。", footer=footer))
+    assert alone.slogan == ""
+    assert {"看城市 读政策", "内部资料，注意保存。"} <= set("\n".join(w.text for w in dropped(alone)).split("\n"))
+    known = parse(one_article("正文。", footer=footer), known_lines=("区域观察周报", "看城市 读政策"))
+    assert known.slogan == "看城市 读政策"
+    reported = "\n".join(w.text for w in dropped(known)).split("\n")
+    assert "内部资料，注意保存。" in reported and "看城市 读政策" not in reported

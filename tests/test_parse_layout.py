@@ -2,7 +2,8 @@
 items; tables stay tables; 图 N starts a figure only on a caption line; numbered subheads are
 subheadings; text between the masthead and the first section is the editor's note."""
 
-from newsletter.body_format import markdown_to_editor_html
+from newsletter.body_format import canonical_markdown, markdown_to_editor_html
+from newsletter.rendering import plain_text
 from tests.parse_helpers import document, parse, parse_article
 
 TOC = "- 【山东】 青岛启动海洋牧场建设行动"
@@ -155,3 +156,17 @@ def test_a_caption_with_a_comma_further_on_is_still_a_caption():
     )
     assert [f.caption for f in article.figures] == ["2020—2024 年，全市海洋牧场产值"]
     assert article.body_markdown.endswith("[[figure:1]]\n\n图 2 显示，产值逐年上升")
+
+
+def test_a_less_than_sign_in_the_text_is_text_the_editor_keeps_and_not_the_start_of_a_tag():
+    _, article = parse_article("当 a<b 且 b>c 时，登记资产 <120 项，见 </p> 与 <!-- 注释。")
+    assert canonical_markdown(article.body_markdown) == article.body_markdown
+    html = markdown_to_editor_html(article.body_markdown)
+    assert plain_text(html) == "当 a<b 且 b>c 时，登记资产 <120 项，见 </p> 与 <!-- 注释。"
+
+
+def test_headings_bold_lines_and_figure_lines_inside_the_editors_note_keep_their_form_in_its_markdown():
+    note = "编者按\n\n今年以来，各地密集出台海洋经济政策。\n\n## 本期导读\n\n**重点关注**\n\n图 1 沿海牧场分布\n\n本期聚焦山东。"
+    data = parse(document(TOC, BODY, note=note))
+    assert data.editor_note == note
+    assert data.warnings == []

@@ -108,3 +108,19 @@ def test_a_lead_naming_a_known_region_by_its_other_form_is_tagged_with_the_known
     assert article.body_markdown.startswith("【北京市】发布方案。")
     _, article = parse_article("【北京市】发布方案。")
     assert article.region_tags == ["北京市"]
+
+
+def test_a_lone_label_naming_a_section_of_the_issue_is_a_lead_inside_an_article_unless_that_sections_title_follows():
+    toc = "- 【江苏】 南京建设科学中心\n- 【广东】 深圳发布低空经济条例"
+    body = (
+        "【江苏】\n\n### 南京建设科学中心\n\n南京加快建设科学中心。\n\n【广东】\n\n广州也在建设类似中心。\n\n"
+        "【江苏】\n\n苏州跟进。\n\n【广东】\n\n### 深圳发布低空经济条例\n\n深圳发布条例。\n\n【江苏】\n\n南京也在推进。"
+    )
+    data = parse(document(toc, body))
+    assert [(s.region, len(s.articles)) for s in data.sections] == [("江苏", 1), ("广东", 1)]
+    first, second = data.articles()
+    assert first.region_tags == ["广东"]
+    assert first.body_markdown == "南京加快建设科学中心。\n\n【广东】广州也在建设类似中心。\n\n【江苏】苏州跟进。"
+    assert second.region_tags == ["江苏"]
+    assert second.body_markdown == "深圳发布条例。\n\n【江苏】南京也在推进。"
+    assert data.warnings == []

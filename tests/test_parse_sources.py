@@ -138,3 +138,25 @@ def test_a_source_closing_the_last_item_of_a_list_is_the_source():
     sources, body, _ = sources_of("措施包括：\n\n1. 新建人工鱼礁区；\n2. 建设监测平台。（大众日报 20210330）")
     assert sources == [("大众日报", D(2021, 3, 30))]
     assert body == "措施包括：\n\n1. 新建人工鱼礁区；\n2. 建设监测平台。"
+
+
+@pytest.mark.parametrize(
+    "tail, expected",
+    [
+        (
+            "（来源：人民日报 2019年3月5日；据新华社 2019年3月6日）",
+            [("人民日报", D(2019, 3, 5)), ("新华社", D(2019, 3, 6))],
+        ),
+        ("（来源：人民日报；转自：新华社 20190306）", [("人民日报", D(2019, 3, 6)), ("新华社", D(2019, 3, 6))]),
+        ("（摘自《求是》2019年第5期）", [("求是", None)]),
+        ("（摘自《求是》第 5 期 20190301）", [("求是", D(2019, 3, 1))]),
+        ("（综合新华社、人民网报道）", [("新华社", None), ("人民网", None)]),
+        ("（据新华社报道 2019年3月6日）", [("新华社", D(2019, 3, 6))]),
+        ("（21 世纪经济报道 20190306）", [("21世纪经济报道", D(2019, 3, 6))]),
+    ],
+)
+def test_every_outlet_of_a_source_line_loses_its_prefix_and_no_issue_number_or_report_word_is_an_outlet(tail, expected):
+    sources, body, data = sources_of(f"青岛市近日启动海洋牧场建设行动。{tail}")
+    assert sources == expected
+    assert body == "青岛市近日启动海洋牧场建设行动。"
+    assert Notice.UNPARSED_SOURCE not in kinds(data)

@@ -136,3 +136,29 @@ def test_page_numbers_after_toc_titles_are_not_titles():
         "南京发布智慧交通方案",
         "杭州推进城市大脑建设",
     ]
+
+
+def test_a_toc_entry_both_wrapped_and_shortened_matches_as_one_title_and_is_reported():
+    toc = "- 【江苏】 苏州工业园区发布生物医药\n新政\n- 【江苏】 无锡建设车联网先导区"
+    body = (
+        "【江苏】\n\n## 苏州工业园区发布生物医药新政 推动产业集群发展\n\n园区近日发布新政。\n\n"
+        "### 无锡建设车联网先导区\n\n无锡市推进车联网建设。"
+    )
+    data = parse(document(toc, body))
+    assert titles(data) == [
+        ("苏州工业园区发布生物医药新政", "苏州工业园区发布生物医药新政 推动产业集群发展"),
+        ("无锡建设车联网先导区", "无锡建设车联网先导区"),
+    ]
+    assert data.articles()[0].body_markdown == "园区近日发布新政。"
+    (notice,) = [w for w in data.warnings if w.kind == Notice.APPROXIMATE_TITLE]
+    assert notice.text == "苏州工业园区发布生物医药新政 → 苏州工业园区发布生物医药新政 推动产业集群发展"
+
+
+def test_a_shortened_title_followed_by_the_next_articles_own_title_is_not_joined_to_it():
+    toc = "- 【福建】 厦门出台跨境电商扶持政策\n新政\n- 【福建】 泉州发布"
+    body = (
+        "【福建】\n\n厦门出台跨境电商扶持政策 首年补贴最高五百万元\n\n厦门市商务局近日印发扶持政策。\n\n"
+        "### 新政\n\n泉州发布新政。\n\n### 泉州发布\n\n泉州发布。"
+    )
+    data = parse(document(toc, body))
+    assert [a.toc_title for a in data.articles()] == ["厦门出台跨境电商扶持政策", "新政", "泉州发布"]

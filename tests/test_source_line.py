@@ -371,3 +371,22 @@ def test_the_outlet_field_lets_a_new_name_be_typed(client, editor_user):
     client.force_login(editor_user)
     page = client.get(reverse("admin:newsletter_article_change", args=[article.pk])).content.decode()
     assert re.search(r'<select name="sources-0-outlet"[^>]*data-tags="true"', page)
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("据新华社", "新华社"),
+        ("来源：人民日报", "人民日报"),
+        ("资料来源： 经济日报", "经济日报"),
+        ("摘自求是", "求是"),
+        ("转自：澎湃新闻", "澎湃新闻"),
+        ("Source: Reuters", "Reuters"),
+        ("综合开发研究院", "综合开发研究院"),
+        ("SourceForge", "SourceForge"),
+        ("21 世纪经济报道", "21世纪经济报道"),
+    ],
+)
+def test_an_outlets_name_never_keeps_a_source_prefix_whoever_writes_it(db, typed, stored):
+    assert Outlet.get_for_name(typed).name == stored
+    assert [s.outlet for s in parse_source_line(f"（来源：经济观察报；{typed} 20241210）")] == ["经济观察报", stored]

@@ -8,6 +8,10 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
 * 【X】 alone on a line (or as a heading or bold line) is a section marker when X is one of the issue's
   TOC sections (so is a heading or bold line that is just X, without brackets); a region lead when X names a place (joined to the paragraph after it, as a lead at a
   paragraph's start); otherwise a label kept as its own paragraph.
+* Inside an article, such a section marker stands for its section only as the article's last block
+  and when it names the next article's section (the marker before that article's title); any other
+  【X】 of a TOC section inside an article is a region lead, joined to the paragraph after it
+  (``article_leads``): text is never dropped for naming a section of the issue.
 * Tables: see tables.py.
 * ``图 N caption`` on its own line is a figure when it reads as a caption: not a sentence (no sentence
   end, no ；, no comma within its first words as in ``图 1 显示，…``) and not continued by the next
@@ -25,7 +29,7 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .sources import DATE_HINT
 from .tables import PIPE_ROW, columns, table_rows
@@ -223,6 +227,29 @@ class BodyReader:
         if lead:
             blocks.append(lead.pop())
         return list(blocks)
+
+
+def article_leads(blocks, next_region):
+    """An article's blocks with its section markers read as region leads (see the module's rules);
+    ``next_region`` is the next article's section (None for the last article)."""
+    if blocks and blocks[-1].kind == "section" and blocks[-1].text == next_region:
+        blocks = blocks[:-1]  # the next section's marker
+    out, lead = [], None
+    for block in blocks:
+        if block.kind == "section":
+            if lead:
+                out.append(lead)
+            lead = Block("text", f"【{block.text}】", block.line, after_break=block.after_break)
+            continue
+        if lead and block.kind == "text":
+            block = replace(block, text=lead.text + block.text, line=lead.line, after_break=lead.after_break)
+        elif lead:
+            out.append(lead)
+        lead = None
+        out.append(block)
+    if lead:
+        out.append(lead)
+    return out
 
 
 class _Blocks(list):

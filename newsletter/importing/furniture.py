@@ -18,14 +18,18 @@ Rules (tests in tests/test_parse_furniture.py):
 * The footer is the closing repeat of the publication's title and what follows it (subtitle, slogan,
   QR prompt): the title, as a heading where the header's title is one (else as a plain line), among
   the file's last six short lines, and not between the halves of a paragraph cut by a page break (a
-  running title on the last page). The slogan is the footer's first plain line that is neither the
-  subtitle nor a QR or WeChat prompt.
+  running title on the last page; a paragraph closed by a sentence or a source line is not cut).
+* The slogan is the footer's line that is one of the caller's known lines (the publication's slogan),
+  else its only line besides the title, subtitle, QR or WeChat prompts and page numbers, when that
+  line reads as a motto (at most 30 characters, no heading, no ``：`` label such as 本期责任编辑：…).
+  Every other line of the footer is reported as ``Notice(DROPPED_TEXT)`` (one notice, its lines as
+  text), never read as the slogan or glued to the last article.
 """
 
 import re
 
 from .schema import Notice
-from .text import collapse_spaces, continues, for_matching, is_terminated
+from .text import NON_INITIAL, collapse_spaces, continues, for_matching, is_complete, is_terminated
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 BOLD_LINE = re.compile(r"^(?:\*\*|__)\s*(.+?)\s*(?:\*\*|__)$")
@@ -35,6 +39,7 @@ MAX_RUNNING = 40  # a running line that holds a learned one is short and not a s
 MIN_CONTAINED = 4
 MAX_FOOTER_LINES = 6
 MAX_FOOTER_LINE = 80
+MAX_SLOGAN = 30
 
 
 def key(text):
@@ -52,6 +57,7 @@ class Furniture:
         self.keys = set()
         self.long_keys = []
         self.dropped = []  # (kind, line number, text)
+        self.footer_extra = []  # (line number, text): footer lines that are no furniture
         self.learn(known_lines)
 
     def learn(self, lines):
@@ -77,6 +83,10 @@ class Furniture:
             self.dropped.append((kind, number, text))
         return bool(kind)
 
+    def footer_lines(self, found):
+        """The footer's lines that are none of its furniture (title, subtitle, slogan, QR prompt)."""
+        self.footer_extra += found
+
     def notices(self):
         out = []
         pages = [(n, t) for kind, n, t in self.dropped if kind == "page"]
@@ -100,11 +110,21 @@ class Furniture:
                     text="\n".join(distinct),
                 )
             )
+        if self.footer_extra:
+            out.append(
+                Notice(
+                    Notice.DROPPED_TEXT,
+                    f"页尾的 {len(self.footer_extra)} 行不是刊名、副标题、口号或二维码提示，已略过"
+                    f"（第 {'、'.join(str(n) for n, _ in self.footer_extra)} 行）。",
+                    text="\n".join(t for _, t in self.footer_extra),
+                )
+            )
         return out
 
 
-def footer(lines, body_start, title, subtitle):
-    """(index where the footer starts, or len(lines); the slogan)."""
+def footer(lines, body_start, title, subtitle, known=()):
+    """(index where the footer starts, or len(lines); the slogan; [(line number, text)] of the footer's
+    other lines). ``known`` are the keys of the caller's known lines (the publication's slogan)."""
     title_key = key(title) if title else None
     title_is_heading = any(HEADING.match(t) and key(t) == title_key for _, t, _ in lines[:body_start])
     start, seen = len(lines), 0
@@ -120,12 +140,26 @@ def footer(lines, body_start, title, subtitle):
             seen += 1
             if seen > MAX_FOOTER_LINES or len(text) > MAX_FOOTER_LINE or (is_terminated(text) and len(text) > 30):
                 break  # body text: the title above it is a running header, not the footer
-    slogan = ""
-    for _, text, _ in lines[start + 1 :]:
-        if text and not HEADING.match(text) and not QR_WORDS.search(text) and key(text) != key(subtitle):
-            slogan = collapse_spaces(text)
-            break
-    return start, slogan
+    own = {title_key, key(subtitle)}
+    others = [
+        (number, text)
+        for number, text, _ in lines[start + 1 :]
+        if text and key(text) not in own and not PAGE_NUMBER.match(text) and not _is_prompt(text)
+    ]
+    slogans = [(n, t) for n, t in others if key(t) in known]
+    if not slogans and len(others) == 1 and _reads_as_slogan(others[0][1]):
+        slogans = others
+    slogan = collapse_spaces(slogans[0][1]) if slogans else ""
+    return start, slogan, [(n, t) for n, t in others if (n, t) not in slogans[:1]]
+
+
+def _is_prompt(text):
+    return bool(QR_WORDS.search(text)) and len(text) <= MAX_RUNNING
+
+
+def _reads_as_slogan(text):
+    """A motto, not a notice: short, no heading, no label (本期责任编辑：…)."""
+    return len(text) <= MAX_SLOGAN and not HEADING.match(text) and not re.search(r"[:：]", text)
 
 
 def _is_footer_title(lines, index, title_is_heading):
@@ -133,4 +167,9 @@ def _is_footer_title(lines, index, title_is_heading):
         return False
     before = next((t for _, t, _ in reversed(lines[:index]) if t), "")
     after = next((t for _, t, _ in lines[index + 1 :] if t), "")
-    return not (before and after and not HEADING.match(after) and continues(before, after))
+    if not (before and after) or HEADING.match(after):
+        return True
+    # A closing sentence or source line (…。（大众日报 20210330）) is not cut by the title after it.
+    if is_complete(before) and after[:1] not in NON_INITIAL:
+        return True
+    return not continues(before, after)

@@ -22,12 +22,18 @@ This module puts them together:
   footer (furniture.py).
 * Text between the masthead (or the TOC, when it comes later) and the body is the issue's editor's
   note, and so is text between the TOC and a masthead printed after it (``IssueData.editor_note``):
-  its paragraphs as Markdown, separated by blank lines, a label line such as 编者按 included. It is
-  kept, not reported.
+  its paragraphs as Markdown, separated by blank lines, a label line such as 编者按 included; its
+  headings (``## 本期导读``), bold lines and figure lines keep their printed form. It is kept, not
+  reported.
 * Each article runs from its title to the next one; 【X】 at the start of one of its paragraphs (or
   alone on a line, then joined to the paragraph after it) is a region lead, proposed as a region tag
   when X names a place (a region the caller knows, one of this issue's sections, or a division in the
-  gazetteer) and is not the article's own section; other labels (【专家观点】) stay text.
+  gazetteer) and is not the article's own section; other labels (【专家观点】) stay text. A 【X】 naming
+  one of the issue's sections is that section's marker only right before the title of the next
+  article when that article is X's (blocks.article_leads); elsewhere inside an article it is a lead.
+* An article's body is Markdown in which HTML is not read: a ``<`` that would open a tag (``a<b 且
+  b>c``, ``</p>``) is written ``&lt;``, as the article editor writes it, so the text shows as printed
+  and the editor's first save changes nothing (its own ``<strong>``/``<em>`` are kept).
 * Body blocks before the first article are reported as DROPPED_TEXT, one notice per block.
 * A masthead without 主办 or without 编辑 is reported as MASTHEAD (the issue imports; a person checks).
 """
@@ -37,12 +43,22 @@ import re
 from newsletter.text_input import import_file
 
 from . import furniture, header, masthead, titles, toc
-from .blocks import HEADING, LIST_ITEM, REGION_LEAD, BodyReader, alone_label, heading_text, section_heading
+from .blocks import (
+    BOLD_LINE,
+    HEADING,
+    LIST_ITEM,
+    REGION_LEAD,
+    BodyReader,
+    alone_label,
+    article_leads,
+    heading_text,
+    section_heading,
+)
 from .gazetteer import is_place, known_name
 from .pagebreaks import repair_page_breaks
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
 from .sources import is_note, read_tail, split_source
-from .text import collapse_spaces, decode, for_matching
+from .text import collapse_spaces, decode, for_matching, markdown_text
 
 
 def parse_bytes(data, filename="", *, known_lines=(), known_regions=()):
@@ -114,7 +130,10 @@ class _Parser:
         self.issue_date = issue_date
         title, subtitle = header.titles(self.lines[:toc_start] or head)
 
-        footer_start, slogan = furniture.footer(self.lines, body_start, title, subtitle)
+        footer_start, slogan, extra = furniture.footer(
+            self.lines, body_start, title, subtitle, known=set(self.furniture.keys)
+        )
+        self.furniture.footer_lines(extra)
         # The file's own running lines: its cover lines before the TOC, its title and subtitle, its footer.
         learned = [t for _, t, _ in self.lines[:toc_start] + self.lines[footer_start:]] + [title, subtitle]
         self.furniture.learn(learned)
@@ -184,8 +203,21 @@ class _Parser:
                 for number, text, hard in self.lines[start:end]
                 if not header.header_facts(text) and not self.furniture.kind(text)
             ]
-            parts += [block.text for block in reader.blocks(lines) if block.kind != "section"]
+            parts += [self._note_part(block) for block in reader.blocks(lines) if block.kind != "section"]
         return "\n\n".join(parts)
+
+    def _note_part(self, block):
+        """A block of the editor's note as Markdown: headings, bold lines and figure lines keep the
+        form they were printed in."""
+        printed = self.lines[block.line - 1][1]
+        if block.kind == "heading":
+            return "#" * block.level + " " + block.text
+        if block.kind == "bold" and BOLD_LINE.match(printed):
+            return f"**{block.text}**"
+        if block.kind == "figure":
+            credit = f"\n\n资料来源：{block.credit}" if block.credit and block.credit not in printed else ""
+            return printed + credit
+        return block.text
 
     # ------------------------------------------------------------------ articles
     def _articles(self, blocks, entries):
@@ -211,21 +243,23 @@ class _Parser:
                 title = toc_title = heading.text
             else:
                 title = toc_title
-            article = self._article(title, toc_title, region, heading, blocks[index + 1 : end])
+            next_region = starts[n + 1][1] if n + 1 < len(starts) else None
+            body = article_leads(blocks[index + 1 : end], next_region)
+            article = self._article(title, toc_title, region, heading, body)
             if not sections or sections[-1].region != region:
                 sections.append(SectionData(region=region))
             sections[-1].articles.append(article)
         return sections
 
     def _article(self, title, toc_title, region, heading, blocks):
-        blocks = repair_page_breaks([b for b in blocks if b.kind != "section"])
+        blocks = repair_page_breaks(blocks)
         sources = self._source(blocks)
         base = heading.level if heading.kind == "heading" else 0
         parts, subheadings, figures, tags = [], [], [], []
         for block in blocks:
             if block.kind in ("heading", "bold"):
                 extra = max(0, block.level - base - 1) if base and block.kind == "heading" else 0
-                parts.append("#" * min(2 + extra, 6) + " " + block.text)
+                parts.append("#" * min(2 + extra, 6) + " " + markdown_text(block.text))
                 subheadings.append(block.text)
             elif block.kind == "figure":
                 figures.append(FigureData(caption=block.text, credit=block.credit))
@@ -236,7 +270,7 @@ class _Parser:
                 name = known_name(name, self.known_regions | set(self.sections)) if name else ""
                 if name and name != region and name not in tags and self._is_place(name):
                     tags.append(name)
-                parts.append(block.text)
+                parts.append(markdown_text(block.text))
         return ArticleData(
             title=collapse_spaces(title),
             toc_title=collapse_spaces(toc_title),

@@ -10,7 +10,10 @@ Rules (tests in tests/test_parse_sources.py):
   ``（来源：人民日报 2019年3月5日）``, ``（据新华社 2019-03-05）``, ``（经济日报 20190305）`` with
   full-width digits too, several outlets, or no date at all. A date without a year takes the issue's.
   The page it was printed on (``第2版``, ``A3版``) is not an outlet.
-* Prefixes (来源：, 资料来源：, 据, 摘自, 转自, 综合) are not part of an outlet's name.
+* Prefixes (来源：, 资料来源：, 据, 摘自, 转自, 综合 …) are not part of an outlet's name, before the line
+  or before any of its outlets (``（来源：人民日报 2019年3月5日；据新华社 2019年3月6日）``); nor are
+  「报道」 in ``（综合新华社、人民网报道）`` or a periodical's issue (``（摘自《求是》2019年第5期）``):
+  one rule, ``newsletter.source_line`` and ``models.sources.OUTLET_PREFIX``.
 * A tail is taken as a source line when it has a prefix, a date, or only names that end like an
   outlet's (…报, …社, …网, …台, …刊, …志, …财经, …新闻, …客户端, Times …). One that looks like a
   source line (a prefix, a date or such a name) but cannot be read stays in the text and is reported
@@ -21,15 +24,13 @@ Rules (tests in tests/test_parse_sources.py):
 
 import re
 
-from newsletter.source_line import SourceLineError, parse_source_line
+from newsletter.models.sources import LINE_PREFIX as PREFIX
+from newsletter.source_line import OUTLET_ENDING, SourceLineError, parse_source_line
 
 from .schema import SourceData
 
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 TAIL = re.compile(r"[（(]([^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*)[）)][。.]?\s*$")
-PREFIX = re.compile(
-    r"^\s*(?:资料来源|信息来源|来源|出处|来自|摘自|转自|摘编自|据|综合|source)\s*[:：]?\s*", re.IGNORECASE
-)
 # 据 and 综合 also begin ordinary asides (据了解, 综合来看): with them the names must look like outlets.
 WEAK_PREFIX = re.compile(r"^\s*(?:据|综合)(?![:：])")
 BARE_SOURCE = re.compile(r"^(?:资料来源|信息来源|来源)\s*[:：]\s*\S")
@@ -37,11 +38,6 @@ EDITION = re.compile(r"(?<!\S)[A-Z]?第?\s*[A-Z]?\d{1,3}\s*版(?!\S)")  # 第2�
 NOTE = re.compile(r"^(?:注|备注|说明|附注)\s*[:：]")
 DATE_HINT = re.compile(
     r"(?<!\d)\d{8}(?!\d)|\d{4}\s*[-./／]\s*\d{1,2}\s*[-./／]\s*\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
-)
-OUTLET_ENDING = re.compile(
-    r"(?:报|社|网|台|刊|志|财经|新闻|客户端|视点|在线|观察|周刊|日报|时报|晚报|电视台|通讯|研究院|"
-    r"times|news|post|journal|daily|reuters|bloomberg|review)$",
-    re.IGNORECASE,
 )
 
 

@@ -106,6 +106,17 @@ def continues(previous, following):
     return not is_terminated(previous) and not looks_like_heading(previous)
 
 
+# "<" that would open an HTML tag in Markdown (a<b, </p>, <!--), except the emphasis tags the editor's
+# own Markdown writes (body_format: <strong>…</strong>, <em>…</em>).
+TAG_START = re.compile(r"<(?!/?(?:strong|em)>)(?=[A-Za-z/!?])")
+
+
+def markdown_text(text):
+    """Printed text as body Markdown: a "<" that would open a tag is written "&lt;", as the editor
+    writes it, so it shows as printed and the editor's first save changes nothing."""
+    return TAG_START.sub("&lt;", text or "")
+
+
 def _is_ascii_word_char(char):
     return char.isascii() and (char.isalnum())
 

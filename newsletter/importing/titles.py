@@ -15,6 +15,9 @@ Rules (tests in tests/test_parse_titles.py):
 * A TOC title that is a shortened or slightly different form of a body title (a heading, a bold line
   or a plain short line without sentence end) still matches; the article's title is then the body's,
   its TOC title the TOC's, and ``Notice(APPROXIMATE_TITLE, text="<TOC title> → <body title>")`` says so.
+  A TOC entry both wrapped and shortened (``苏州工业园区发布生物医药`` / ``新政`` for the body's
+  ``苏州工业园区发布生物医药新政 推动产业集群发展``) is matched as one title when its second half
+  has no body title of its own.
 """
 
 import difflib
@@ -140,20 +143,29 @@ def match(blocks, entries, fail, warnings):
             if index is not None:
                 title, exact, joined = joined_title, True, True
                 k += 1
+        if index is None and following and find_similar(blocks, position, len(blocks), following[1]) is None:
+            # Wrapped and shortened: the second half has no body title of its own, the two together
+            # are the title looked for.
+            after = find(blocks, position, entries[k + 2][1]) if k + 2 < len(entries) else None
+            joined_title = join_title(title, following[1])
+            index = find_similar(blocks, position, len(blocks) if after is None else after, joined_title)
+            if index is not None:
+                title, joined = joined_title, True
+                k += 1
         if index is None:
             # Not beyond the next entry's own title, so a shortened title cannot take a later article's.
             bound = find(blocks, position, entries[k + 1][1]) if k + 1 < len(entries) else None
             index = find_similar(blocks, position, len(blocks) if bound is None else bound, title)
-            if index is not None:
-                body_title = collapse_spaces(blocks[index].text)
-                warnings.append(
-                    Notice(
-                        Notice.APPROXIMATE_TITLE,
-                        f"目录中的“{title}”与正文标题“{body_title}”不完全相同，已按近似匹配。",
-                        text=f"{title} → {body_title}",
-                        line=line,
-                    )
+        if index is not None and not exact:
+            body_title = collapse_spaces(blocks[index].text)
+            warnings.append(
+                Notice(
+                    Notice.APPROXIMATE_TITLE,
+                    f"目录中的“{title}”与正文标题“{body_title}”不完全相同，已按近似匹配。",
+                    text=f"{title} → {body_title}",
+                    line=line,
                 )
+            )
         if index is None:
             fail(f"目录中的“{title}”在正文中找不到对应的标题。", line)
         starts.append((index, region, title, exact, joined))
