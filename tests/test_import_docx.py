@@ -16,7 +16,7 @@ from PIL import Image, PngImagePlugin
 from newsletter.importing.schema import Notice
 from newsletter.models import Article, Figure, Issue
 from tests import factories
-from tests.import_report_helpers import run_import
+from tests.import_report_helpers import confirm_upload, run_import
 from tests.importing_helpers import snapshot
 
 
@@ -164,7 +164,7 @@ def test_the_admin_upload_previews_a_word_issue_and_imports_it_with_its_pictures
     page = client.post(url, {"step": "preview", "files": [upload]}).content.decode()
     assert "可以导入 1 个，有错误 0 个" in page and "常州新能源产业链年产值破万亿" in page
     assert Issue.objects.count() == 0
-    client.post(url, {"step": "confirm"}, follow=True)
+    confirm_upload(client)
     figure = Figure.objects.get(article__title="常州新能源产业链年产值破万亿")
     assert figure.image and figure.number == 1
 

@@ -30,7 +30,7 @@ from newsletter.importing.schema import ImportFailure
 from newsletter.models import Article, Figure, Issue
 from newsletter.text_input import multi_line, single_line
 from tests import factories
-from tests.import_report_helpers import run_import
+from tests.import_report_helpers import confirm_upload, run_import
 from tests.importing_helpers import snapshot
 from tests.test_import_docx import png, word_issue
 
@@ -592,7 +592,7 @@ def test_the_admin_upload_refuses_hostile_files_with_the_same_messages_and_confi
     for name, (_, message) in hostile.items():
         assert f"{name}：" in page and message in page
     before = snapshot()
-    response = client.post(url, {"step": "confirm"}, follow=True)
+    response = confirm_upload(client)
     assert "共 4 个文件：导入 0，失败 4。导入的期刊均为草稿。" in [str(m) for m in response.context["messages"]]
     assert snapshot() == before
 

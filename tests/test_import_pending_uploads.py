@@ -6,6 +6,7 @@ written; old pending uploads are cleaned up; one preview's upload has a total si
 import io
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -48,10 +49,19 @@ def _preview(client, files=None):
     return response.content.decode()
 
 
-def _confirm(client):
-    """The messages the confirmation leaves (read on the page it leads to, so each call sees its own)."""
-    response = client.post(reverse(URL), {"step": "confirm"}, follow=True)
+def _confirm(client, token=None):
+    """The messages the confirmation leaves (read on the page it leads to, so each call sees its own).
+    It posts ``token`` as the preview's form does (by default the session's current one)."""
+    data = {"step": "confirm", "token": token if token is not None else _token(client) or ""}
+    response = client.post(reverse(URL), data, follow=True)
     return [str(message) for message in response.context["messages"]]
+
+
+def _form_token(page):
+    """The token the preview's confirm form posts (a hidden field)."""
+    found = re.search(r'<input type="hidden" name="token" value="([^"]+)"', page)
+    assert found, "the confirm form carries no token"
+    return found.group(1)
 
 
 def _token(client):
@@ -128,6 +138,37 @@ def test_confirming_twice_imports_once(world, client, superuser):
     _set_token(client, token)
     assert "没有导入任何文件" in _confirm(client)[0]
     assert Issue.objects.count() == 2
+
+
+STALE = "这个确认页面不是您最近一次预览的文件（之后您又上传过文件），没有导入任何文件。请在最近一次的预览页面上确认，或重新上传。"
+
+
+def test_confirming_an_earlier_preview_after_a_newer_one_imports_nothing_and_keeps_the_newer_one(
+    world, client, superuser
+):
+    client.force_login(superuser)
+    docx, text = _files()
+    earlier = _form_token(_preview(client, [text]))
+    newer = _form_token(_preview(client, [docx]))  # another tab: this upload replaces the earlier one
+    assert newer == _token(client) != earlier
+    before = snapshot()
+    assert _confirm(client, token=earlier) == [STALE]
+    assert snapshot() == before
+    assert _token(client) == newer and _pending_folders() == [newer]
+    # The newer preview's own form still confirms what it showed, and only that.
+    assert _confirm(client, token=newer)[-1] == "共 1 个文件：导入 1，失败 0。导入的期刊均为草稿。"
+    assert list(Issue.objects.values_list("number", flat=True)) == [7]
+
+
+@pytest.mark.parametrize("posted", ["", "x" * 32, "第7期＜script＞", None])
+def test_a_confirm_without_the_current_previews_token_imports_nothing(world, client, superuser, posted):
+    client.force_login(superuser)
+    current = _form_token(_preview(client))
+    data = {"step": "confirm"} if posted is None else {"step": "confirm", "token": posted}
+    before = snapshot()
+    response = client.post(reverse(URL), data, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [STALE]
+    assert snapshot() == before and _pending_folders() == [current]
 
 
 def test_another_users_token_does_nothing_and_leaves_the_upload_to_its_owner(world, client, superuser):
