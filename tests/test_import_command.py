@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from newsletter.models import Issue, Publication
 from tests import factories
+from tests.import_report_helpers import FUJIAN, ZHEJIANG, issue_text
 from tests.importing_helpers import snapshot
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -133,3 +134,37 @@ def test_first_import_creates_the_publication_from_the_masthead(db, tmp_path):
     )
     assert publication.host_names() == ["天津滨海综合发展研究院", "泰达图书馆档案馆"]
     assert (publication.phone, publication.fax) == ("022-12345678", "022-12345679")
+
+
+def test_json_prints_a_line_for_a_failed_file_too_with_its_message(db, folder):
+    factories.publication()
+    (folder / "issue_2024_00_broken.txt").write_text("这不是一期刊物。\n", encoding="utf-8")
+    out, err, failed = run(str(folder), str(folder / "nowhere.txt"), "--json")
+    assert failed == "2 个文件导入失败。"
+    objects = [json.loads(line) for line in out.splitlines()]
+    refused = [o for o in objects if o.get("status") == "failed"]
+    # Each failed file has one line: its name, its message as printed on stderr, and its report.
+    assert [o["file"] for o in refused] == [str(folder / "nowhere.txt"), "issue_2024_00_broken.txt"]
+    for line in refused:
+        assert set(line) == {"file", "status", "message", "report"} and line["report"] == []
+        assert f"✗ {line['message']}\n" in err
+    assert refused[0]["message"] == f"{folder / 'nowhere.txt'}：文件或文件夹不存在。"
+    assert refused[1]["message"].startswith("issue_2024_00_broken.txt：没有找到期号行")
+    # The imported files keep the export's shape, without the failed line's keys.
+    imported = [o for o in objects if "status" not in o]
+    assert [o["total_number"] for o in imported] == [231, 258, 311]
+    assert all("file" not in o for o in imported)
+
+
+def test_json_prints_the_report_of_a_file_strict_mode_refused(db, tmp_path):
+    factories.publication()
+    path = tmp_path / "new_region.txt"
+    path.write_text(issue_text(sections=[("琼州", ZHEJIANG), ("福建", FUJIAN)]), encoding="utf-8")
+    out, err, failed = run(str(path), "--json", "--strict")
+    assert failed == "1 个文件导入失败。"
+    (line,) = [json.loads(text) for text in out.splitlines()]
+    assert (line["file"], line["status"]) == (str(path), "failed")
+    assert "严格模式" in line["message"] and f"✗ {line['message']}\n" in err
+    assert {entry["kind"] for entry in line["report"]} >= {"new_region", "new_outlet"}
+    assert all(set(entry) == {"kind", "label", "message", "text", "line"} for entry in line["report"])
+    assert Issue.objects.count() == 0
