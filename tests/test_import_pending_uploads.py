@@ -257,3 +257,53 @@ def test_a_pending_folder_that_cannot_be_written_gets_a_message_and_no_token(wor
     assert _token(client) is None
     assert _confirm(client) == ["没有待导入的文件，请重新上传。"]
     assert Issue.objects.count() == 0
+
+
+def _old(path):
+    old = time.time() - settings.IMPORT_PENDING_HOURS * 3600 - 60
+    os.utime(path, (old, old), follow_symlinks=False)
+
+
+def test_the_clean_up_removes_only_old_pending_uploads_and_leaves_anything_else_in_the_folder(world):
+    folder = pending_uploads.root()
+    token = "A" * 16 + "b-_" + "9" * 13
+    pending = {token, f".incoming-{token}", f".claimed-{token}-0a1b2c3d"}
+    others = {"notes.txt", "backup", ".incoming-x", ".claimed-" + token, token + "0", "第7期"}
+    for name in pending | others:
+        (folder / name).mkdir() if name != "notes.txt" else (folder / name).write_text("留着", encoding="utf-8")
+        _old(folder / name)
+    young = "Z" * 32
+    (folder / young).mkdir()
+    pending_uploads.purge_expired()
+    assert set(_pending_folders()) == others | {young}
+
+
+def test_an_existing_pending_folder_others_can_read_is_made_private_with_a_message(world, caplog):
+    folder = Path(settings.IMPORT_PENDING_DIR)
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)  # as a person's mkdir makes it
+    with caplog.at_level("WARNING"):
+        assert pending_uploads.root() == folder.resolve()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert f"暂存目录 {folder.resolve()} 的权限是 755，其他用户可以访问，已改为 700。" in caplog.messages
+
+
+def test_a_pending_folder_owned_by_another_user_is_refused_and_nothing_is_stored_in_it(world, client, superuser):
+    if os.geteuid() != 0:
+        pytest.skip("giving the folder to another user needs root (the tests run as root in CI)")
+    folder = Path(settings.IMPORT_PENDING_DIR)
+    folder.mkdir(mode=0o700)
+    os.chown(folder, 4711, 4711)
+    message = (
+        f"暂存目录 {folder.resolve()} 属于另一个用户（uid 4711），不能用来存放待导入的文件。"
+        "请管理员删除它，或在 IMPORT_PENDING_DIR 中指定本程序自己的目录。"
+    )
+    with pytest.raises(pending_uploads.UnsafeFolder) as refused:
+        pending_uploads.root()
+    assert refused.value.message == message
+    client.force_login(superuser)
+    page = _preview(client)
+    assert message in page
+    assert _token(client) is None and _pending_folders() == []
+    assert _confirm(client) == ["没有待导入的文件，请重新上传。"]
+    assert Issue.objects.count() == 0

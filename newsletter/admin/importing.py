@@ -26,6 +26,7 @@ from . import pending_uploads
 from .upload_names import UndecodableNames
 
 SESSION_KEY = "newsletter_import_pending"  # the token of the pending upload (pending_uploads)
+UNWRITABLE = "无法暂存上传的文件（服务器的暂存目录不可写），请稍后再试或联系管理员。"
 STALE_CONFIRM = (
     "这个确认页面不是您最近一次预览的文件（之后您又上传过文件），没有导入任何文件。"
     "请在最近一次的预览页面上确认，或重新上传。"
@@ -143,9 +144,10 @@ def _import(request, skipped):
         try:
             pending_uploads.discard(request.session.get(SESSION_KEY), request.user)
             request.session[SESSION_KEY] = pending_uploads.store(request.user, stored, options)
-        except OSError:
+        except (OSError, pending_uploads.UnsafeFolder) as error:
             request.session.pop(SESSION_KEY, None)
-            form.add_error(None, "无法暂存上传的文件（服务器的暂存目录不可写），请稍后再试或联系管理员。")
+            unsafe = isinstance(error, pending_uploads.UnsafeFolder)
+            form.add_error(None, error.message if unsafe else UNWRITABLE)
             return render(request, "admin/newsletter/import_upload.html", context)
         outcomes = unreadable + outcomes
         context.update(
