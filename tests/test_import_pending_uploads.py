@@ -22,9 +22,9 @@ from newsletter.admin import pending_uploads
 from newsletter.admin.importing import SESSION_KEY
 from newsletter.models import Issue
 from tests import factories
+from tests.import_file_helpers import word_issue
 from tests.import_report_helpers import issue_text
 from tests.importing_helpers import snapshot
-from tests.test_import_docx import word_issue
 
 URL = "newsletter_import"
 
