@@ -94,10 +94,12 @@ class Command(BaseCommand):
         if not options["json"]:
             return
         report = [notice.to_json() for notice in outcome.warnings]
-        if outcome.ok and outcome.data is not None:
+        if not outcome.ok:
+            line = {"file": outcome.name, "status": "failed", "message": outcome.message, "report": report}
+        elif outcome.data is not None:
             line = {**outcome.data.to_json(), "report": report}
         else:
-            line = {"file": outcome.name, "status": "failed", "message": outcome.message, "report": report}
+            return
         self.stdout.write(json.dumps(line, ensure_ascii=False))
 
     def _known(self, options, overlap, regions):
