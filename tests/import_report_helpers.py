@@ -3,7 +3,9 @@
 import io
 
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from newsletter.admin.importing import SESSION_KEY
 from newsletter.models import Outlet
 from regions.models import Region
 from tests import factories
@@ -53,6 +55,12 @@ def run_import(*args):
     except CommandError as error:
         failed = str(error)
     return out.getvalue(), err.getvalue(), failed
+
+
+def confirm_upload(client):
+    """Confirm the admin import's pending upload as the preview's form does: it posts its upload's token."""
+    data = {"step": "confirm", "token": client.session.get(SESSION_KEY) or ""}
+    return client.post(reverse("newsletter_import"), data, follow=True)
 
 
 def _title(body):

@@ -13,6 +13,7 @@ from newsletter.importing.loader import load_issue
 from newsletter.importing.parser import parse_bytes, parse_text
 from newsletter.models import Issue
 from tests import factories
+from tests.import_report_helpers import confirm_upload
 from tests.importing_helpers import snapshot
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -116,7 +117,7 @@ def test_admin_upload_previews_without_writing_then_imports_on_confirm(client, s
     assert "2月多地发布&quot;数字乡村&quot;建设清单" in page and "北京日报 20230203；新京报 20230203" in page
     assert "scan.txt：这不是文本文件" in page
     assert snapshot() == before
-    response = client.post(url, {"step": "confirm"}, follow=True)
+    response = confirm_upload(client)
     assert "共 3 个文件：导入 2，失败 1" in response.content.decode()
     assert sorted(Issue.objects.values_list("total_number", flat=True)) == [258, 311]
 

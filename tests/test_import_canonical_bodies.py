@@ -8,7 +8,7 @@ import pytest
 from newsletter.body_format import canonical_markdown
 from newsletter.importing.formats import read_issue
 from tests.archive_helpers import sample_paths
-from tests.test_import_docx import word_issue
+from tests.import_file_helpers import word_issue
 
 SAMPLES = Path(__file__).parent / "samples"
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_9fab522086a065de.txt"

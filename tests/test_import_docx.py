@@ -9,99 +9,19 @@ import zipfile
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from docx import Document
-from docx.shared import Cm
-from PIL import Image, PngImagePlugin
 
 from newsletter.importing.schema import Notice
 from newsletter.models import Article, Figure, Issue
-from tests import factories
-from tests.import_report_helpers import run_import
+from tests import import_file_helpers
+from tests.import_file_helpers import damaged_png, import_file, word_issue
+from tests.import_report_helpers import confirm_upload, run_import
 from tests.importing_helpers import snapshot
 
-
-def png(colour=(200, 30, 30), size=(60, 40)):
-    """A PNG with a text chunk in it: re-encoding must drop it."""
-    info = PngImagePlugin.PngInfo()
-    info.add_text("Comment", "secret-camera-serial-4711")
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "PNG", pnginfo=info)
-    return buffer.getvalue()
-
-
-def word_issue(
-    *,
-    caption="图 1 常州新能源<产业>产值（亿元）",
-    second_picture=False,
-    picture=None,
-    second=None,
-    alt="",
-    number=7,
-    toc_as_list=True,
-    markers_as_headings=False,
-):
-    doc = Document()
-    doc.add_paragraph(f"2021 年第 {number} 期")
-    doc.add_paragraph(f"（总第 {173 + number} 期）")
-    doc.add_paragraph("4 月 8 日印发")
-    doc.add_heading("双周决策观察", level=1)
-    doc.add_heading("地方工作亮点追踪", level=2)
-    style = "List Bullet" if toc_as_list else None
-    doc.add_paragraph("【江苏】 常州新能源产业链年产值破万亿", style=style)
-    doc.add_paragraph("【四川】 成都发布公园城市条例", style=style)
-    doc.add_paragraph("主办：测试研究院  测试档案馆")
-    doc.add_paragraph("编辑：甲乙 丙丁")
-    marker = (lambda text: doc.add_heading(text, level=2)) if markers_as_headings else doc.add_paragraph
-    marker("【江苏】")
-    doc.add_heading("常州新能源产业链年产值破万亿", level=2)
-    paragraph = doc.add_paragraph("常州新能源产业")
-    paragraph.add_run("持续扩张").bold = True
-    paragraph.add_run("，形成从材料到整车的完整链条。")
-    doc.add_picture(io.BytesIO(picture or png()), width=Cm(4))
-    if caption:
-        doc.add_paragraph(caption)
-    doc.add_heading("产值逐年上升", level=3)
-    table = doc.add_table(rows=3, cols=2)
-    for r, row in enumerate([("年份", "产值（亿元）"), ("2019", "3000"), ("2020 | 上半年", "4100")]):
-        for c, value in enumerate(row):
-            table.cell(r, c).text = value
-    doc.add_paragraph("新能源产值占全市工业比重持续提高。（新华日报 20210401）")
-    marker("【四川】")
-    doc.add_heading("成都发布公园城市条例", level=2)
-    doc.add_paragraph("【绵阳】同日发布了配套的绿道建设导则。")
-    doc.add_paragraph("条例明确了公园城市建设的三项原则：")
-    doc.add_paragraph("生态优先", style="List Number")
-    doc.add_paragraph("以人为本", style="List Number")
-    if second_picture:
-        doc.add_picture(io.BytesIO(second or png((30, 30, 200))), width=Cm(4))
-        if alt:
-            doc.inline_shapes[-1]._inline.docPr.set("descr", alt)
-    doc.add_paragraph("条例自公布之日起施行。（四川日报 20210402）")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def damaged_png():
-    """A PNG whose chunks python-docx reads are in place and whose compressed pixels are garbage."""
-    good = png()
-    start = good.index(b"IDAT") + 4
-    return good[:start] + bytes(b ^ 0x5A for b in good[start : start + 12]) + good[start + 12 :]
-
-
-@pytest.fixture
-def world(db):
-    factories.publication()
-
-
-def _import(tmp_path, content, *args, name="issue.docx"):
-    path = tmp_path / name
-    path.write_bytes(content)
-    return run_import(str(path), *args)
+world = import_file_helpers.world  # the shared fixture (the database these tests start from)
 
 
 def test_a_word_issue_imports_its_picture_as_figure_1_with_a_re_encoded_image_and_its_table_as_a_table(world, tmp_path):
-    out, _, failed = _import(tmp_path, word_issue())
+    out, _, failed = import_file(tmp_path, word_issue())
     assert failed is None, out
     assert "已导入 2021 年第 7 期（总第 180 期），2 篇文章" in out and "待补图片" not in out
     issue = Issue.objects.get()
@@ -125,7 +45,7 @@ def test_a_word_issue_imports_its_picture_as_figure_1_with_a_re_encoded_image_an
 
 
 def test_a_picture_without_a_caption_line_gets_its_alt_text_or_its_number_as_caption_and_a_notice(world, tmp_path):
-    out, _, failed = _import(tmp_path, word_issue(second_picture=True), "--json")
+    out, _, failed = import_file(tmp_path, word_issue(second_picture=True), "--json")
     assert failed is None
     report = json.loads(out)["report"]
     (other,) = [entry for entry in report if entry["kind"] == Notice.OTHER]
@@ -137,7 +57,7 @@ def test_a_picture_without_a_caption_line_gets_its_alt_text_or_its_number_as_cap
 
 def test_strict_refuses_a_word_issue_whose_picture_has_no_caption_line(world, tmp_path):
     before = snapshot()
-    out, _, failed = _import(tmp_path, word_issue(second_picture=True), "--strict")
+    out, _, failed = import_file(tmp_path, word_issue(second_picture=True), "--strict")
     assert failed and "严格模式" in out and "其他" in out
     assert snapshot() == before
 
@@ -146,7 +66,7 @@ def test_a_dry_run_of_a_word_issue_checks_its_pictures_and_stores_no_file(world,
     figures_dir = settings.MEDIA_ROOT / "figures"
     files_before = sorted(figures_dir.iterdir()) if figures_dir.exists() else []
     before = snapshot()
-    out, _, failed = _import(tmp_path, word_issue(), "--dry-run")
+    out, _, failed = import_file(tmp_path, word_issue(), "--dry-run")
     assert failed is None and "可以导入 2021 年第 7 期" in out
     assert snapshot() == before
     assert (sorted(figures_dir.iterdir()) if figures_dir.exists() else []) == files_before
@@ -154,7 +74,7 @@ def test_a_dry_run_of_a_word_issue_checks_its_pictures_and_stores_no_file(world,
 
 def test_a_word_issue_whose_picture_is_damaged_is_refused_naming_the_figure_and_nothing_is_written(world, tmp_path):
     before = snapshot()
-    out, _, failed = _import(tmp_path, word_issue(picture=damaged_png()))
+    out, _, failed = import_file(tmp_path, word_issue(picture=damaged_png()))
     assert failed
     assert "图“常州新能源<产业>产值（亿元）”的图片无法使用" in out
     assert snapshot() == before
@@ -166,7 +86,7 @@ def stored_files(root):
 
 def test_a_word_issue_refused_by_strict_leaves_no_picture_file_in_the_media_folder(world, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-    out, _, failed = _import(tmp_path, word_issue(second_picture=True), "--strict")
+    out, _, failed = import_file(tmp_path, word_issue(second_picture=True), "--strict")
     assert failed and "严格模式" in out
     assert stored_files(tmp_path / "media") == []
 
@@ -174,7 +94,7 @@ def test_a_word_issue_refused_by_strict_leaves_no_picture_file_in_the_media_fold
 def test_a_word_issue_whose_second_picture_is_damaged_leaves_no_file_of_its_first_picture(world, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     before = snapshot()
-    out, _, failed = _import(tmp_path, word_issue(second_picture=True, second=damaged_png()))
+    out, _, failed = import_file(tmp_path, word_issue(second_picture=True, second=damaged_png()))
     assert failed and "的图片无法使用" in out
     assert snapshot() == before
     assert stored_files(tmp_path / "media") == []
@@ -188,13 +108,13 @@ def test_the_admin_upload_previews_a_word_issue_and_imports_it_with_its_pictures
     page = client.post(url, {"step": "preview", "files": [upload]}).content.decode()
     assert "可以导入 1 个，有错误 0 个" in page and "常州新能源产业链年产值破万亿" in page
     assert Issue.objects.count() == 0
-    client.post(url, {"step": "confirm"}, follow=True)
+    confirm_upload(client)
     figure = Figure.objects.get(article__title="常州新能源产业链年产值破万亿")
     assert figure.image and figure.number == 1
 
 
 def test_a_picture_without_a_caption_line_but_with_alt_text_gets_the_alt_text_as_caption(world, tmp_path):
-    out, _, failed = _import(tmp_path, word_issue(second_picture=True, alt="成都 天府绿道 航拍"), "--json")
+    out, _, failed = import_file(tmp_path, word_issue(second_picture=True, alt="成都 天府绿道 航拍"), "--json")
     assert failed is None
     figure = Figure.objects.get(article__title="成都发布公园城市条例")
     assert (figure.caption, figure.alt_text) == ("成都 天府绿道 航拍", "成都 天府绿道 航拍")
@@ -202,7 +122,7 @@ def test_a_picture_without_a_caption_line_but_with_alt_text_gets_the_alt_text_as
 
 
 def test_a_table_of_contents_typed_as_plain_paragraphs_reads_like_a_list(world, tmp_path):
-    out, _, failed = _import(tmp_path, word_issue(toc_as_list=False))
+    out, _, failed = import_file(tmp_path, word_issue(toc_as_list=False))
     assert failed is None, out
     issue = Issue.objects.get()
     assert [a.title for a in issue.articles.order_by("pk")] == ["常州新能源产业链年产值破万亿", "成都发布公园城市条例"]
@@ -223,7 +143,7 @@ def test_a_folder_of_word_issues_imports_each_with_its_pictures_through_the_work
     [
         b"<w:document><w:body><w:p>",
         b"\x00\x01 not xml at all",
-        # (a document with a DOCTYPE gets a message of its own: test_import_hostile_formats.py)
+        # (a document with a DOCTYPE gets a message of its own: test_import_hostile_word.py)
     ],
 )
 def test_a_docx_whose_document_cannot_be_read_is_refused_clearly_and_nothing_is_written(world, tmp_path, document_xml):
@@ -232,7 +152,7 @@ def test_a_docx_whose_document_cannot_be_read_is_refused_clearly_and_nothing_is_
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", document_xml)
     before = snapshot()
-    out, _, failed = _import(tmp_path, buffer.getvalue())
+    out, _, failed = import_file(tmp_path, buffer.getvalue())
     assert failed and "issue.docx：无法读取这个 Word 文件（.docx 可能已损坏）。" in out
     assert snapshot() == before
 
@@ -241,7 +161,7 @@ def test_a_docx_whose_document_cannot_be_read_is_refused_clearly_and_nothing_is_
 def test_a_paragraph_starting_with_a_region_in_an_article_stays_a_region_lead_whatever_marks_the_sections(
     world, tmp_path, toc_as_list
 ):
-    out, _, failed = _import(tmp_path, word_issue(toc_as_list=toc_as_list, markers_as_headings=True))
+    out, _, failed = import_file(tmp_path, word_issue(toc_as_list=toc_as_list, markers_as_headings=True))
     assert failed is None, out
     article = Article.objects.get(title="成都发布公园城市条例")
     assert "【绵阳】同日发布了配套的绿道建设导则。" in article.body.split("\n\n")  # a paragraph of its own
@@ -250,7 +170,7 @@ def test_a_paragraph_starting_with_a_region_in_an_article_stays_a_region_lead_wh
 
 
 def test_a_dry_run_of_a_word_issue_reports_no_figure_awaiting_an_image(world, tmp_path):
-    out, _, failed = _import(tmp_path, word_issue(), "--dry-run", "--json")
+    out, _, failed = import_file(tmp_path, word_issue(), "--dry-run", "--json")
     assert failed is None
     report = json.loads(out)["report"]
     assert report and not [entry for entry in report if entry["kind"] == Notice.FIGURE_WITHOUT_IMAGE]

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from newsletter.models import Issue
 from tests import factories
+from tests.import_report_helpers import confirm_upload
 from tests.importing_helpers import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_a_nul_deep_inside_an_admin_upload_is_refused_at_preview_and_at_confirm(
     assert snapshot() == before
 
     # The confirm step reads the stored bytes again; it must refuse them the same way, not answer 500.
-    response = client.post(url, {"step": "confirm"}, follow=True)
+    response = confirm_upload(client)
     assert response.status_code == 200
     page = response.content.decode()
     assert f"eep_nul.txt：{BINARY_REFUSAL}" in page  # the admin's messages start with a capital
@@ -117,7 +118,7 @@ def test_an_admin_upload_whose_file_name_is_not_utf8_is_reported_by_name_not_dro
     assert "共 2 个文件：可以导入 1 个，有错误 1 个" in page, page
     assert "往期第258期.txt：文件名不是 UTF-8 编码" in page
     assert snapshot() == before
-    response = client.post(url, {"step": "confirm"}, follow=True)
+    response = confirm_upload(client)
     assert list(Issue.objects.values_list("total_number", flat=True)) == [311]
 
     # The only file: the form says why there is nothing to check, not just "this field is required".

@@ -6,6 +6,7 @@ written; old pending uploads are cleaned up; one preview's upload has a total si
 import io
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -21,9 +22,9 @@ from newsletter.admin import pending_uploads
 from newsletter.admin.importing import SESSION_KEY
 from newsletter.models import Issue
 from tests import factories
+from tests.import_file_helpers import word_issue
 from tests.import_report_helpers import issue_text
 from tests.importing_helpers import snapshot
-from tests.test_import_docx import word_issue
 
 URL = "newsletter_import"
 
@@ -48,10 +49,19 @@ def _preview(client, files=None):
     return response.content.decode()
 
 
-def _confirm(client):
-    """The messages the confirmation leaves (read on the page it leads to, so each call sees its own)."""
-    response = client.post(reverse(URL), {"step": "confirm"}, follow=True)
+def _confirm(client, token=None):
+    """The messages the confirmation leaves (read on the page it leads to, so each call sees its own).
+    It posts ``token`` as the preview's form does (by default the session's current one)."""
+    data = {"step": "confirm", "token": token if token is not None else _token(client) or ""}
+    response = client.post(reverse(URL), data, follow=True)
     return [str(message) for message in response.context["messages"]]
+
+
+def _form_token(page):
+    """The token the preview's confirm form posts (a hidden field)."""
+    found = re.search(r'<input type="hidden" name="token" value="([^"]+)"', page)
+    assert found, "the confirm form carries no token"
+    return found.group(1)
 
 
 def _token(client):
@@ -128,6 +138,37 @@ def test_confirming_twice_imports_once(world, client, superuser):
     _set_token(client, token)
     assert "没有导入任何文件" in _confirm(client)[0]
     assert Issue.objects.count() == 2
+
+
+STALE = "这个确认页面不是您最近一次预览的文件（之后您又上传过文件），没有导入任何文件。请在最近一次的预览页面上确认，或重新上传。"
+
+
+def test_confirming_an_earlier_preview_after_a_newer_one_imports_nothing_and_keeps_the_newer_one(
+    world, client, superuser
+):
+    client.force_login(superuser)
+    docx, text = _files()
+    earlier = _form_token(_preview(client, [text]))
+    newer = _form_token(_preview(client, [docx]))  # another tab: this upload replaces the earlier one
+    assert newer == _token(client) != earlier
+    before = snapshot()
+    assert _confirm(client, token=earlier) == [STALE]
+    assert snapshot() == before
+    assert _token(client) == newer and _pending_folders() == [newer]
+    # The newer preview's own form still confirms what it showed, and only that.
+    assert _confirm(client, token=newer)[-1] == "共 1 个文件：导入 1，失败 0。导入的期刊均为草稿。"
+    assert list(Issue.objects.values_list("number", flat=True)) == [7]
+
+
+@pytest.mark.parametrize("posted", ["", "x" * 32, "第7期＜script＞", None])
+def test_a_confirm_without_the_current_previews_token_imports_nothing(world, client, superuser, posted):
+    client.force_login(superuser)
+    current = _form_token(_preview(client))
+    data = {"step": "confirm"} if posted is None else {"step": "confirm", "token": posted}
+    before = snapshot()
+    response = client.post(reverse(URL), data, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [STALE]
+    assert snapshot() == before and _pending_folders() == [current]
 
 
 def test_another_users_token_does_nothing_and_leaves_the_upload_to_its_owner(world, client, superuser):
@@ -214,5 +255,55 @@ def test_a_pending_folder_that_cannot_be_written_gets_a_message_and_no_token(wor
     page = _preview(client)
     assert "无法暂存上传的文件（服务器的暂存目录不可写），请稍后再试或联系管理员。" in page
     assert _token(client) is None
+    assert _confirm(client) == ["没有待导入的文件，请重新上传。"]
+    assert Issue.objects.count() == 0
+
+
+def _old(path):
+    old = time.time() - settings.IMPORT_PENDING_HOURS * 3600 - 60
+    os.utime(path, (old, old), follow_symlinks=False)
+
+
+def test_the_clean_up_removes_only_old_pending_uploads_and_leaves_anything_else_in_the_folder(world):
+    folder = pending_uploads.root()
+    token = "A" * 16 + "b-_" + "9" * 13
+    pending = {token, f".incoming-{token}", f".claimed-{token}-0a1b2c3d"}
+    others = {"notes.txt", "backup", ".incoming-x", ".claimed-" + token, token + "0", "第7期"}
+    for name in pending | others:
+        (folder / name).mkdir() if name != "notes.txt" else (folder / name).write_text("留着", encoding="utf-8")
+        _old(folder / name)
+    young = "Z" * 32
+    (folder / young).mkdir()
+    pending_uploads.purge_expired()
+    assert set(_pending_folders()) == others | {young}
+
+
+def test_an_existing_pending_folder_others_can_read_is_made_private_with_a_message(world, caplog):
+    folder = Path(settings.IMPORT_PENDING_DIR)
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)  # as a person's mkdir makes it
+    with caplog.at_level("WARNING"):
+        assert pending_uploads.root() == folder.resolve()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert f"暂存目录 {folder.resolve()} 的权限是 755，其他用户可以访问，已改为 700。" in caplog.messages
+
+
+def test_a_pending_folder_owned_by_another_user_is_refused_and_nothing_is_stored_in_it(world, client, superuser):
+    if os.geteuid() != 0:
+        pytest.skip("giving the folder to another user needs root (the tests run as root in CI)")
+    folder = Path(settings.IMPORT_PENDING_DIR)
+    folder.mkdir(mode=0o700)
+    os.chown(folder, 4711, 4711)
+    message = (
+        f"暂存目录 {folder.resolve()} 属于另一个用户（uid 4711），不能用来存放待导入的文件。"
+        "请管理员删除它，或在 IMPORT_PENDING_DIR 中指定本程序自己的目录。"
+    )
+    with pytest.raises(pending_uploads.UnsafeFolder) as refused:
+        pending_uploads.root()
+    assert refused.value.message == message
+    client.force_login(superuser)
+    page = _preview(client)
+    assert message in page
+    assert _token(client) is None and _pending_folders() == []
     assert _confirm(client) == ["没有待导入的文件，请重新上传。"]
     assert Issue.objects.count() == 0

@@ -5,6 +5,7 @@ Included from config/urls.py before the admin site's own URLs; every view goes t
 """
 
 import io
+import secrets
 import zipfile
 
 from django import forms
@@ -25,6 +26,11 @@ from . import pending_uploads
 from .upload_names import UndecodableNames
 
 SESSION_KEY = "newsletter_import_pending"  # the token of the pending upload (pending_uploads)
+UNWRITABLE = "无法暂存上传的文件（服务器的暂存目录不可写），请稍后再试或联系管理员。"
+STALE_CONFIRM = (
+    "这个确认页面不是您最近一次预览的文件（之后您又上传过文件），没有导入任何文件。"
+    "请在最近一次的预览页面上确认，或重新上传。"
+)
 MAX_FILES = 50
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DOCX_BYTES = 20 * 1024 * 1024  # a Word issue carries its pictures
@@ -138,13 +144,15 @@ def _import(request, skipped):
         try:
             pending_uploads.discard(request.session.get(SESSION_KEY), request.user)
             request.session[SESSION_KEY] = pending_uploads.store(request.user, stored, options)
-        except OSError:
+        except (OSError, pending_uploads.UnsafeFolder) as error:
             request.session.pop(SESSION_KEY, None)
-            form.add_error(None, "无法暂存上传的文件（服务器的暂存目录不可写），请稍后再试或联系管理员。")
+            unsafe = isinstance(error, pending_uploads.UnsafeFolder)
+            form.add_error(None, error.message if unsafe else UNWRITABLE)
             return render(request, "admin/newsletter/import_upload.html", context)
         outcomes = unreadable + outcomes
         context.update(
             title="导入往期：确认",
+            token=request.session[SESSION_KEY],
             outcomes=outcomes,
             ready=sum(1 for o in outcomes if o.ok),
             failed=sum(1 for o in outcomes if not o.ok),
@@ -154,10 +162,17 @@ def _import(request, skipped):
 
 
 def _confirm(request):
-    token = request.session.pop(SESSION_KEY, None)
-    if not token:
+    # The form posts the token of the preview it was shown with: a page left open in another tab,
+    # after a newer upload replaced its files, must not import the newer files it never showed.
+    token = request.session.get(SESSION_KEY)
+    if not token or not isinstance(token, str):  # nothing pending, or a value of an older version
+        request.session.pop(SESSION_KEY, None)
         messages.error(request, "没有待导入的文件，请重新上传。")
         return redirect("newsletter_import")
+    if not _same_token(request.POST.get("token"), token):
+        messages.error(request, STALE_CONFIRM)  # the current pending upload stays, for its own page
+        return redirect("newsletter_import")
+    del request.session[SESSION_KEY]
     try:
         options, files = pending_uploads.claim(token, request.user)
     except pending_uploads.Unavailable as error:
@@ -182,6 +197,12 @@ def _confirm(request):
             messages.error(request, outcome.message)
     messages.info(request, f"共 {imported + failed} 个文件：导入 {imported}，失败 {failed}。导入的期刊均为草稿。")
     return redirect(reverse("admin:newsletter_issue_changelist"))
+
+
+def _same_token(posted, current):
+    if not isinstance(posted, str):
+        return False
+    return secrets.compare_digest(posted.encode("utf-8"), current.encode("utf-8"))
 
 
 def export_view(request, pk, fmt):

@@ -7,14 +7,20 @@ the files: another user's token does nothing. Confirming *claims* the folder by 
 atomic step), so two confirmations of one preview import it once; the files are then read in full
 before anything is imported (files that vanished are reported and nothing is written) and the
 folder is removed. Folders older than ``IMPORT_PENDING_HOURS`` are removed whenever a preview is
-stored. One machine: with several web machines, point the setting at a folder they share.
+stored; only names this module makes (a token, ``.incoming-<token>``, ``.claimed-<token>-<hex>``)
+are ever removed, whatever else the folder holds. The folder must be this program's own: one that
+belongs to another user is refused (``UnsafeFolder``), one that others may open is made private
+(0o700) with a warning in the log. One machine: with several web machines, point the setting at a
+folder they share.
 """
 
 import json
+import logging
 import os
 import re
 import secrets
 import shutil
+import stat
 import time
 from pathlib import Path
 
@@ -22,7 +28,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+_OURS = re.compile(r"^(?:\.incoming-)?[A-Za-z0-9_-]{32}$|^\.claimed-[A-Za-z0-9_-]{32}-[0-9a-f]{8}$")
 MANIFEST = "manifest.json"
+PRIVATE = 0o700
+
+logger = logging.getLogger(__name__)
 
 
 class Unavailable(Exception):
@@ -33,12 +43,27 @@ class Unavailable(Exception):
         self.message = message
 
 
+class UnsafeFolder(Unavailable):
+    """The pending folder is not this program's own: nothing is stored in it or read from it."""
+
+
 def root():
     folder = Path(settings.IMPORT_PENDING_DIR).resolve()
     media = Path(settings.MEDIA_ROOT).resolve()
     if folder == media or media in folder.parents:
         raise ImproperlyConfigured("IMPORT_PENDING_DIR 不能在 MEDIA_ROOT 之下：待导入的文件不应能被访问。")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.mkdir(mode=PRIVATE, parents=True, exist_ok=True)
+    # The default lies in the shared temporary folder, where another user may have made it first.
+    status = folder.stat()
+    if status.st_uid != os.geteuid():
+        raise UnsafeFolder(
+            f"暂存目录 {folder} 属于另一个用户（uid {status.st_uid}），不能用来存放待导入的文件。"
+            "请管理员删除它，或在 IMPORT_PENDING_DIR 中指定本程序自己的目录。"
+        )
+    mode = status.st_mode & 0o777
+    if mode != PRIVATE:
+        folder.chmod(PRIVATE)
+        logger.warning("暂存目录 %s 的权限是 %o，其他用户可以访问，已改为 700。", folder, mode)
     return folder
 
 
@@ -99,11 +124,15 @@ def discard(token, user):
 
 
 def purge_expired(now=None):
-    """Remove the pending folders (and half-written or half-claimed ones) older than the limit."""
+    """Remove the pending folders (and half-written or half-claimed ones) older than the limit; an
+    entry of any other name (or a link) is not this module's and stays."""
     now = time.time() if now is None else now
     for entry in root().iterdir():
+        if not _OURS.match(entry.name):
+            continue
         try:
-            if now - entry.stat().st_mtime > _max_age():
+            status = entry.lstat()
+            if stat.S_ISDIR(status.st_mode) and now - status.st_mtime > _max_age():
                 shutil.rmtree(entry, ignore_errors=True)
         except OSError:
             continue

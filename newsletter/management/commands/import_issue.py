@@ -39,6 +39,7 @@ class Command(BaseCommand):
         outcomes = [FileOutcome(str(path), "failed", f"{path}：文件或文件夹不存在。") for path in missing]
         for outcome in outcomes:
             report.write(f"✗ {outcome.message}")
+            self._json(outcome, options)
         show_progress = len(files) > 1
         names = [path.name if len(files) > 1 else str(path) for path in files]
         # One file: nothing to overlap with. A dry run reads its files here, one after another, inside
@@ -85,10 +86,21 @@ class Command(BaseCommand):
             if notice.text and notice.text not in notice.message:
                 for line in notice.text.splitlines():
                     report.write(f"        │ {line}")
-        if options["json"] and outcome.data is not None and outcome.ok:
-            # The shared schema, plus the file's report: what a person should check.
-            line = {**outcome.data.to_json(), "report": [notice.to_json() for notice in outcome.warnings]}
-            self.stdout.write(json.dumps(line, ensure_ascii=False))
+        self._json(outcome, options)
+
+    def _json(self, outcome, options):
+        """With --json, one line per file on stdout: an imported (or checked) file's line is the shared
+        schema plus its report; a failed one's is {"file", "status": "failed", "message", "report"}."""
+        if not options["json"]:
+            return
+        report = [notice.to_json() for notice in outcome.warnings]
+        if not outcome.ok:
+            line = {"file": outcome.name, "status": "failed", "message": outcome.message, "report": report}
+        elif outcome.data is not None:
+            line = {**outcome.data.to_json(), "report": report}
+        else:
+            return
+        self.stdout.write(json.dumps(line, ensure_ascii=False))
 
     def _known(self, options, overlap, regions):
         # The publication lines files are parsed with, as import_bytes will find them (a file that
