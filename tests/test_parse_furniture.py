@@ -83,10 +83,22 @@ def test_a_short_running_line_holding_a_learned_line_is_dropped_but_a_sentence_h
     assert "扫码关注海河研究中心公众号" in dropped(data)[0].text
 
 
-def test_a_footer_whose_slogan_ends_with_a_full_stop_is_still_the_footer():
+def test_a_footer_line_ending_with_a_full_stop_keeps_the_footer_but_is_reported_not_the_slogan():
     footer = "# 区域观察周报\n\n看城市，读政策。\n\n扫描二维码，阅读往期电子版"
     data = parse(one_article("正文。", footer=footer))
-    assert data.articles()[0].body_markdown == "正文。" and data.slogan == "看城市，读政策。"
+    assert data.articles()[0].body_markdown == "正文。" and data.slogan == ""
+    assert "看城市，读政策。" in "\n".join(w.text for w in dropped(data)).split("\n")
+
+
+def test_body_text_after_a_running_title_on_the_last_page_goes_back_to_the_article_and_is_never_the_slogan():
+    for last in ("首批登记牧场 12 处。（大众日报 20210330）", "首批登记牧场 12 处。", "（大众日报 20210330）"):
+        body = f"青岛市近日上线海洋牧场登记平台。\n\n- 3 -\n\n# 区域观察周报\n\n{last}"
+        data = parse(one_article(body, footer=""))
+        (article,) = data.articles()
+        assert data.slogan == ""
+        assert [s.outlet for s in article.sources] == (["大众日报"] if "大众日报" in last else [])
+        assert article.body_markdown.startswith("青岛市近日上线海洋牧场登记平台。")
+        assert ("首批登记牧场 12 处。" in article.body_markdown) == ("首批" in last)
 
 
 def test_a_running_title_on_the_last_page_is_not_taken_for_the_footer():

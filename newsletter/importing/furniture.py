@@ -22,6 +22,9 @@ Rules (tests in tests/test_parse_furniture.py):
 * The slogan is the footer's line that is one of the caller's known lines (the publication's slogan),
   else its only line besides the title, subtitle, QR or WeChat prompts and page numbers, when that
   line reads as a motto (at most 30 characters, no heading, no ``：`` label such as 本期责任编辑：…).
+  A line ending with 。！？ or a closing bracket (a sentence or a source line) is never a slogan; when
+  all that follows the title is such body text (no closing footer, a running title on the last page),
+  the title is a running header and the text goes back to the last article.
   Every other line of the footer is reported as ``Notice(DROPPED_TEXT)`` (one notice, its lines as
   text), never read as the slogan or glued to the last article.
 """
@@ -140,6 +143,9 @@ def footer(lines, body_start, title, subtitle, known=()):
             seen += 1
             if seen > MAX_FOOTER_LINES or len(text) > MAX_FOOTER_LINE or (is_terminated(text) and len(text) > 30):
                 break  # body text: the title above it is a running header, not the footer
+    following = [t for _, t, _ in lines[start + 1 :] if t]
+    if following and all(_reads_as_body(t) for t in following):
+        start = len(lines)  # only body text after the title: a running header, the text is the article's
     own = {title_key, key(subtitle)}
     others = [
         (number, text)
@@ -157,9 +163,19 @@ def _is_prompt(text):
     return bool(QR_WORDS.search(text)) and len(text) <= MAX_RUNNING
 
 
+def _reads_as_body(text):
+    """A sentence or a source line: it ends with 。！？ … or a closing bracket (…（钱江晚报 20220305））."""
+    return is_terminated(text) or bool(re.search(r"[）)]\s*$", text))
+
+
 def _reads_as_slogan(text):
-    """A motto, not a notice: short, no heading, no label (本期责任编辑：…)."""
-    return len(text) <= MAX_SLOGAN and not HEADING.match(text) and not re.search(r"[:：]", text)
+    """A motto, not a notice: short, no heading, no label (本期责任编辑：…), no sentence or source line."""
+    return (
+        len(text) <= MAX_SLOGAN
+        and not HEADING.match(text)
+        and not re.search(r"[:：]", text)
+        and not _reads_as_body(text)
+    )
 
 
 def _is_footer_title(lines, index, title_is_heading):
