@@ -5,6 +5,7 @@ region tag; other labels stay in the text."""
 import pytest
 
 from newsletter.importing.gazetteer import is_place
+from newsletter.importing.schema import Notice
 from tests.parse_helpers import document, parse, parse_article
 
 
@@ -120,7 +121,21 @@ def test_a_lone_label_naming_a_section_of_the_issue_is_a_lead_inside_an_article_
     assert [(s.region, len(s.articles)) for s in data.sections] == [("江苏", 1), ("广东", 1)]
     first, second = data.articles()
     assert first.region_tags == ["广东"]
-    assert first.body_markdown == "南京加快建设科学中心。\n\n【广东】广州也在建设类似中心。\n\n【江苏】苏州跟进。"
+    # 【江苏】 alone inside a 江苏 article names its own section: page furniture, dropped and reported.
+    assert first.body_markdown == "南京加快建设科学中心。\n\n【广东】广州也在建设类似中心。\n\n苏州跟进。"
     assert second.region_tags == ["江苏"]
     assert second.body_markdown == "深圳发布条例。\n\n【江苏】南京也在推进。"
-    assert data.warnings == []
+    assert [(w.kind, w.text) for w in data.warnings] == [(Notice.DROPPED_TEXT, "【江苏】")]
+
+
+def test_the_articles_own_section_label_repeated_at_the_top_of_a_page_is_dropped_and_the_paragraph_rejoined():
+    toc = "- 【江苏】 南京建设科学中心\n- 【广东】 深圳发布低空经济条例"
+    body = (
+        "【江苏】\n\n### 南京建设科学中心\n\n南京加快建设科学中心，推动\n\n- 2 -\n\n【江 苏】\n\n"
+        "创新资源集聚。（新华日报 20220305）\n\n【广东】\n\n### 深圳发布低空经济条例\n\n深圳发布条例。"
+    )
+    data = parse(document(toc, body))
+    first, second = data.articles()
+    assert first.body_markdown == "南京加快建设科学中心，推动创新资源集聚。"
+    assert [s.outlet for s in first.sources] == ["新华日报"] and first.region_tags == []
+    assert (Notice.DROPPED_TEXT, "【江苏】") in [(w.kind, w.text) for w in data.warnings]

@@ -11,7 +11,9 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
 * Inside an article, such a section marker stands for its section only as the article's last block
   and when it names the next article's section (the marker before that article's title); any other
   【X】 of a TOC section inside an article is a region lead, joined to the paragraph after it
-  (``article_leads``): text is never dropped for naming a section of the issue.
+  (``article_leads``): text is never dropped for naming another section of the issue. A lone 【X】
+  naming the article's own section (repeated at the top of a page) is page furniture: dropped
+  (reported by the parser as DROPPED_TEXT), and the paragraph it cut is rejoined (pagebreaks.py).
 * Tables: see tables.py.
 * ``图 N caption`` on its own line is a figure when it reads as a caption: not a sentence (no sentence
   end, no ；, no comma within its first words as in ``图 1 显示，…``) and not continued by the next
@@ -229,13 +231,20 @@ class BodyReader:
         return list(blocks)
 
 
-def article_leads(blocks, next_region):
-    """An article's blocks with its section markers read as region leads (see the module's rules);
-    ``next_region`` is the next article's section (None for the last article)."""
+def article_leads(blocks, next_region, own_region=None):
+    """(an article's blocks with its section markers read as region leads, [the markers dropped]) (see
+    the module's rules); ``next_region`` is the next article's section (None for the last article),
+    ``own_region`` the article's own."""
     if blocks and blocks[-1].kind == "section" and blocks[-1].text == next_region:
         blocks = blocks[:-1]  # the next section's marker
-    out, lead = [], None
+    out, lead, dropped, broken = [], None, [], False
     for block in blocks:
+        if block.kind == "section" and block.text == own_region:
+            dropped.append(block)  # the article's own section repeated on a page: furniture
+            broken = True
+            continue
+        if broken:
+            block, broken = replace(block, after_break=True), False
         if block.kind == "section":
             if lead:
                 out.append(lead)
@@ -249,7 +258,7 @@ def article_leads(blocks, next_region):
         out.append(block)
     if lead:
         out.append(lead)
-    return out
+    return out, dropped
 
 
 class _Blocks(list):

@@ -244,7 +244,16 @@ class _Parser:
             else:
                 title = toc_title
             next_region = starts[n + 1][1] if n + 1 < len(starts) else None
-            body = article_leads(blocks[index + 1 : end], next_region)
+            body, dropped = article_leads(blocks[index + 1 : end], next_region, region)
+            for block in dropped:
+                self.warnings.append(
+                    Notice(
+                        Notice.DROPPED_TEXT,
+                        f"文章所属栏目的标签“【{block.text}】”单独成行（页眉），已略过。",
+                        text=f"【{block.text}】",
+                        line=block.line,
+                    )
+                )
             article = self._article(title, toc_title, region, heading, body)
             if not sections or sections[-1].region != region:
                 sections.append(SectionData(region=region))
