@@ -130,14 +130,25 @@ def test_lines_after_the_footer_title_that_are_not_its_furniture_are_reported_an
         assert "本期责任编辑：王五" in reported and "内部资料，注意保存。" in reported
 
 
-def test_the_slogan_is_the_footers_only_other_line_or_the_one_the_publication_is_known_by():
+def test_the_slogan_is_the_footers_first_motto_and_a_known_slogan_changes_nothing():
     footer = (
         "# 区域观察周报\n\n## —— 城市政策速递 ——\n\n看城市 读政策\n\n内部资料，注意保存。\n\n扫描二维码，阅读往期电子版"
     )
     alone = parse(one_article("正文。", footer=footer))
-    assert alone.slogan == ""
-    assert {"看城市 读政策", "内部资料，注意保存。"} <= set("\n".join(w.text for w in dropped(alone)).split("\n"))
-    known = parse(one_article("正文。", footer=footer), known_lines=("区域观察周报", "看城市 读政策"))
-    assert known.slogan == "看城市 读政策"
-    reported = "\n".join(w.text for w in dropped(known)).split("\n")
+    assert alone.slogan == "看城市 读政策"
+    reported = "\n".join(w.text for w in dropped(alone)).split("\n")
     assert "内部资料，注意保存。" in reported and "看城市 读政策" not in reported
+    known = parse(one_article("正文。", footer=footer), known_lines=("区域观察周报", "看城市 读政策"))
+    assert (known.slogan, [str(w) for w in known.warnings]) == (alone.slogan, [str(w) for w in alone.warnings])
+
+
+def test_the_slogan_is_read_from_the_file_alone_the_first_motto_after_the_subtitle_whatever_is_known():
+    footer = "# 区域观察周报\n\n## —— 城市政策速递 ——\n\n看城市 读政策\n\n内部资料 注意保存"
+    results = [
+        parse(one_article("正文。", footer=footer), known_lines=known)
+        for known in ((), ("区域观察周报", "看城市 读政策"), ("区域观察周报", "内部资料 注意保存"))
+    ]
+    for data in results:
+        assert data.slogan == "看城市 读政策"
+        assert "内部资料 注意保存" in "\n".join(w.text for w in dropped(data)).split("\n")
+    assert len({tuple(str(w) for w in data.warnings) for data in results}) == 1

@@ -19,9 +19,10 @@ Rules (tests in tests/test_parse_furniture.py):
   QR prompt): the title, as a heading where the header's title is one (else as a plain line), among
   the file's last six short lines, and not between the halves of a paragraph cut by a page break (a
   running title on the last page; a paragraph closed by a sentence or a source line is not cut).
-* The slogan is the footer's line that is one of the caller's known lines (the publication's slogan),
-  else its only line besides the title, subtitle, QR or WeChat prompts and page numbers, when that
-  line reads as a motto (at most 30 characters, no heading, no ``：`` label such as 本期责任编辑：…).
+* The slogan is read from the file alone, so that an empty database and one after the seed read a
+  footer the same: it is the footer's first line, after the title, subtitle, QR or WeChat prompts and
+  page numbers, that reads as a motto (at most 30 characters, no heading, no ``：`` label such as
+  本期责任编辑：…). The caller's known lines (the publication's slogan) never choose another line.
   A line ending with 。！？ or a closing bracket (a sentence or a source line) is never a slogan; when
   all that follows the title is such body text (no closing footer, a running title on the last page),
   the title is a running header and the text goes back to the last article.
@@ -125,9 +126,9 @@ class Furniture:
         return out
 
 
-def footer(lines, body_start, title, subtitle, known=()):
+def footer(lines, body_start, title, subtitle):
     """(index where the footer starts, or len(lines); the slogan; [(line number, text)] of the footer's
-    other lines). ``known`` are the keys of the caller's known lines (the publication's slogan)."""
+    other lines). Read from the file alone: what the database knows changes nothing here."""
     title_key = key(title) if title else None
     title_is_heading = any(HEADING.match(t) and key(t) == title_key for _, t, _ in lines[:body_start])
     start, seen = len(lines), 0
@@ -152,9 +153,7 @@ def footer(lines, body_start, title, subtitle, known=()):
         for number, text, _ in lines[start + 1 :]
         if text and key(text) not in own and not PAGE_NUMBER.match(text) and not _is_prompt(text)
     ]
-    slogans = [(n, t) for n, t in others if key(t) in known]
-    if not slogans and len(others) == 1 and _reads_as_slogan(others[0][1]):
-        slogans = others
+    slogans = [(n, t) for n, t in others if _reads_as_slogan(t)]  # from the file alone, never from ``known``
     slogan = collapse_spaces(slogans[0][1]) if slogans else ""
     return start, slogan, [(n, t) for n, t in others if (n, t) not in slogans[:1]]
 

@@ -130,9 +130,7 @@ class _Parser:
         self.issue_date = issue_date
         title, subtitle = header.titles(self.lines[:toc_start] or head)
 
-        footer_start, slogan, extra = furniture.footer(
-            self.lines, body_start, title, subtitle, known=set(self.furniture.keys)
-        )
+        footer_start, slogan, extra = furniture.footer(self.lines, body_start, title, subtitle)
         self.furniture.footer_lines(extra)
         # The file's own running lines: its cover lines before the TOC, its title and subtitle, its footer.
         learned = [t for _, t, _ in self.lines[:toc_start] + self.lines[footer_start:]] + [title, subtitle]
