@@ -139,3 +139,16 @@ def test_the_articles_own_section_label_repeated_at_the_top_of_a_page_is_dropped
     assert first.body_markdown == "南京加快建设科学中心，推动创新资源集聚。"
     assert [s.outlet for s in first.sources] == ["新华日报"] and first.region_tags == []
     assert (Notice.DROPPED_TEXT, "【江苏】") in [(w.kind, w.text) for w in data.warnings]
+
+
+def test_a_section_label_after_the_last_source_line_is_no_lead_and_is_reported():
+    toc = "- 【江苏】 南京建设科学中心\n- 【广东】 深圳发布低空经济条例"
+    body = (
+        "【江苏】\n\n### 南京建设科学中心\n\n南京加快建设。（新华日报 20220305）\n\n【广东】\n\n"
+        "### 深圳发布低空经济条例\n\n深圳发布条例。（南方日报 20220306）\n\n【江苏】"
+    )
+    data = parse(document(toc, body))
+    last = data.articles()[-1]
+    assert [s.outlet for s in last.sources] == ["南方日报"] and last.body_markdown == "深圳发布条例。"
+    assert last.region_tags == []
+    assert (Notice.DROPPED_TEXT, "【江苏】") in [(w.kind, w.text) for w in data.warnings]

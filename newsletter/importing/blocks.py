@@ -14,6 +14,8 @@ Rules (tests in tests/test_parse_furniture.py, tests/test_parse_layout.py, tests
   (``article_leads``): text is never dropped for naming another section of the issue. A lone 【X】
   naming the article's own section (repeated at the top of a page) is page furniture: dropped
   (reported by the parser as DROPPED_TEXT), and the paragraph it cut is rejoined (pagebreaks.py).
+  A lead with no paragraph after it in the article (a lone 【X】 after the last source line) is no
+  lead: dropped and reported, so the source line stays the article's last block and is read.
 * Tables: see tables.py.
 * ``图 N caption`` on its own line is a figure when it reads as a caption: not a sentence (no sentence
   end, no ；, no comma within its first words as in ``图 1 显示，…``) and not continued by the next
@@ -232,7 +234,7 @@ class BodyReader:
 
 
 def article_leads(blocks, next_region, own_region=None):
-    """(an article's blocks with its section markers read as region leads, [the markers dropped]) (see
+    """(an article's blocks with its section markers read as region leads, [(marker dropped, why)]) (see
     the module's rules); ``next_region`` is the next article's section (None for the last article),
     ``own_region`` the article's own."""
     if blocks and blocks[-1].kind == "section" and blocks[-1].text == next_region:
@@ -240,7 +242,7 @@ def article_leads(blocks, next_region, own_region=None):
     out, lead, dropped, broken = [], None, [], False
     for block in blocks:
         if block.kind == "section" and block.text == own_region:
-            dropped.append(block)  # the article's own section repeated on a page: furniture
+            dropped.append((block, "文章所属栏目的标签单独成行（页眉）"))  # own section: furniture
             broken = True
             continue
         if broken:
@@ -257,7 +259,7 @@ def article_leads(blocks, next_region, own_region=None):
         lead = None
         out.append(block)
     if lead:
-        out.append(lead)
+        dropped.append((lead, "标签后面没有段落"))  # after the last source line: no lead
     return out, dropped
 
 

@@ -243,12 +243,13 @@ class _Parser:
                 title = toc_title
             next_region = starts[n + 1][1] if n + 1 < len(starts) else None
             body, dropped = article_leads(blocks[index + 1 : end], next_region, region)
-            for block in dropped:
+            for block, why in dropped:
+                label = block.text if block.kind == "text" else f"【{block.text}】"
                 self.warnings.append(
                     Notice(
                         Notice.DROPPED_TEXT,
-                        f"文章所属栏目的标签“【{block.text}】”单独成行（页眉），已略过。",
-                        text=f"【{block.text}】",
+                        f"{why}：“{label}”，已略过。",
+                        text=label,
                         line=block.line,
                     )
                 )
