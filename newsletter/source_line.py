@@ -5,9 +5,12 @@ One rule for the importer (the line closing an article of the print edition) and
 that issue would have made:
 
 * the line may be wrapped in full- or half-width brackets; 「来源：」「据」「摘自」「转自」 … (one
-  pattern, ``models.sources.OUTLET_PREFIX``) before the line or before any outlet of it are not part
-  of an outlet's name, and neither is 「报道」 closing 「据新华社报道」 or 「综合新华社、人民网报道」 (a
-  line starting 综合 … 报道 compiles reports);
+  pattern, ``PREFIX``, owned here: the Outlet model keeps any name it is given) before the line or
+  before any outlet of it are not part of an outlet's name, and neither is 「报道」 closing
+  「据新华社报道」 or 「综合新华社、人民网报道」; 综合 without a colon is a prefix before a space or before
+  several names that end like outlets' (「综合新华社、人民网」 compiles reports) but 「综合开发研究院」 is
+  a name; 「报道」「消息」 standing alone (「据《经济日报》报道」) and 「电」「消息」「报道」 right after a
+  date (「据新华社 2019年3月5日电」) are not outlets;
 * a periodical's issue (「《求是》2019年第5期」) is not an outlet;
 * outlets are separated by spaces, 「、」「；」 or commas; a date closes the outlets before it
   (「金融时报 中央财经大学绿色金融国际研究院 20241210」 is two outlets of one date), outlets after the
@@ -27,7 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .models.sources import LINE_PREFIX, normalize_outlet_name
+from .models.sources import normalize_outlet_name
 
 MAX_LINE = 1000
 MAX_SOURCES = 30
@@ -45,6 +48,18 @@ OUTLET_ENDING = re.compile(
     re.IGNORECASE,
 )
 _REPORT_WORD = re.compile(r"(?:报道|消息)$")
+# The words that introduce a source (来源：人民日报, 据新华社, 摘自求是) — the one prefix pattern, for the
+# line and for each of its outlets. 综合 and source also begin names (综合开发研究院, SourceForge): they
+# are prefixes with a colon, 综合 also before a space or before several outlets (综合新华社、人民网;
+# ``compiled`` is then checked by strip_prefix).
+_PREFIX_WORDS = r"资料来源|信息来源|来源|出处|来自|摘编自|摘自|转载自|转自|据"
+PREFIX = re.compile(
+    rf"^\s*(?:(?:{_PREFIX_WORDS}|综合|source)\s*[:：]|(?:{_PREFIX_WORDS})|综合(?=\s)|(?P<compiled>综合))\s*",
+    re.IGNORECASE,
+)
+# What a dispatch says after its date (据新华社 2019年3月5日电, …消息, …报道): not an outlet.
+_AFTER_DATE = re.compile(r"\s*(?:电|讯|消息|报道)(?=[\s、；;，,]|$)")
+_LONE_REPORT_WORD = re.compile(r"电|讯|消息|报道")
 _DATE = re.compile(
     r"(?<!\d)(?:"
     r"(?P<compact>\d{8})"
@@ -100,6 +115,9 @@ def parse_source_line(text, *, reference_date=None):
         date = _date(match, reference_date)
         sources += [(entry, date) for entry in pending]
         last, pending = pending[-1], []
+        after = _AFTER_DATE.match(line, position)
+        if after:
+            position = after.end()
     _add_names(line[position:], pending)
     sources += [(entry, None) for entry in pending]
     if len(sources) > MAX_SOURCES:
@@ -134,10 +152,10 @@ def outlet_key(name):
 
 def _unwrap(line):
     line = line.rstrip("。.；; ")
-    line = LINE_PREFIX.sub("", line)
+    line = strip_prefix(line, whole=False)
     if line[:1] in "（(" and line[-1:] in "）)":
         line = line[1:-1].strip()
-    line = LINE_PREFIX.sub("", line)
+    line = strip_prefix(line, whole=False)
     rest = _URL.sub("", line)
     if any(char in _FORBIDDEN for char in rest) or not _balanced(rest):
         raise SourceLineError(
@@ -180,13 +198,36 @@ def _outlet_names(tokens):
     "Financial Times" (Latin words run on); "Financial Times 21世纪经济报道" is two."""
     names = []
     for token in tokens:
-        if names and LINE_PREFIX.fullmatch(names[-1]):
+        if _LONE_REPORT_WORD.fullmatch(token):
+            continue  # 据《经济日报》报道: the report word after a title is no outlet
+        if names and PREFIX.fullmatch(names[-1] + " "):
             names[-1] += token  # "资料来源： 经济日报": the prefix goes with the name after it
         elif names and (names[-1].isdigit() or (names[-1].isascii() and token.isascii() and not token.isdigit())):
             names[-1] = f"{names[-1]} {token}"
         else:
             names.append(token)
-    return [_without_report_word(normalize_outlet_name(name)) for name in names]
+    return [_without_report_word(normalize_outlet_name(strip_prefix(name))) for name in names]
+
+
+def strip_prefix(text, *, whole=True):
+    """The text without the words that introduce a source ("据新华社" → "新华社", "来源：据新华社" →
+    "新华社"); 综合 without a colon only before a space or several outlets. ``whole``: a prefix that is
+    all of the text is kept (it is no name then)."""
+    while match := PREFIX.match(text):
+        rest = text[match.end() :]
+        if (whole and not rest) or match.end() == 0:
+            break
+        if match.group("compiled") is not None and not _several_outlets(rest):
+            break
+        text = rest
+    return text
+
+
+def _several_outlets(rest):
+    """综合新华社、人民网: two or more names after 综合, each ending like an outlet's (dates aside)."""
+    names = [_REPORT_WORD.sub("", t) for t in _SEPARATORS.split(rest) if t and not re.search(r"\d", t)]
+    names = [name for name in names if name]
+    return len(names) >= 2 and all(OUTLET_ENDING.search(name) or name.isascii() for name in names)
 
 
 def _without_report_word(name):

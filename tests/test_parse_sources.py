@@ -160,3 +160,29 @@ def test_every_outlet_of_a_source_line_loses_its_prefix_and_no_issue_number_or_r
     assert sources == expected
     assert body == "青岛市近日启动海洋牧场建设行动。"
     assert Notice.UNPARSED_SOURCE not in kinds(data)
+
+
+@pytest.mark.parametrize(
+    "tail, expected",
+    [
+        ("（综合大众日报、齐鲁网）", [("大众日报", None), ("齐鲁网", None)]),
+        ("（综合 大众日报 齐鲁网 20210330）", [("大众日报", D(2021, 3, 30)), ("齐鲁网", D(2021, 3, 30))]),
+        ("（综合大众日报、齐鲁网报道 20210330）", [("大众日报", D(2021, 3, 30)), ("齐鲁网", D(2021, 3, 30))]),
+        ("（综合大众日报、齐鲁网 2021年3月30日报道）", [("大众日报", D(2021, 3, 30)), ("齐鲁网", D(2021, 3, 30))]),
+        ("（据大众日报 2021年3月30日电）", [("大众日报", D(2021, 3, 30))]),
+        ("（据大众日报 2021年3月30日消息）", [("大众日报", D(2021, 3, 30))]),
+        ("（据《大众日报》报道 20210330）", [("大众日报", D(2021, 3, 30))]),
+        ("（综合开发研究院报道）", [("综合开发研究院", None)]),
+    ],
+)
+def test_zonghe_before_outlets_and_report_words_after_a_date_or_a_title_are_no_outlets(tail, expected):
+    sources, body, data = sources_of(f"青岛市近日启动海洋牧场建设行动。{tail}")
+    assert (sources, body) == (expected, "青岛市近日启动海洋牧场建设行动。")
+    assert Notice.UNPARSED_SOURCE not in kinds(data)
+
+
+@pytest.mark.parametrize("tail", ["（据《大众日报》报道，2021年3月32日）", "（据《海洋》杂志 <附件>报道）"])
+def test_a_tail_with_a_prefix_and_a_report_word_or_title_marks_that_cannot_be_read_is_reported(tail):
+    sources, body, data = sources_of(f"青岛市近日启动海洋牧场建设行动。{tail}")
+    assert sources == [] and tail in body
+    assert Notice.UNPARSED_SOURCE in kinds(data)

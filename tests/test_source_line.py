@@ -387,6 +387,17 @@ def test_the_outlet_field_lets_a_new_name_be_typed(client, editor_user):
         ("21 世纪经济报道", "21世纪经济报道"),
     ],
 )
-def test_an_outlets_name_never_keeps_a_source_prefix_whoever_writes_it(db, typed, stored):
-    assert Outlet.get_for_name(typed).name == stored
+def test_a_source_line_never_makes_a_source_prefix_part_of_an_outlets_name(typed, stored):
     assert [s.outlet for s in parse_source_line(f"（来源：经济观察报；{typed} 20241210）")] == ["经济观察报", stored]
+
+
+@pytest.mark.parametrize("name", ["来源网", "据点新闻", "来自星球周刊", "据新华社", "综合开发研究院", "Source Daily"])
+def test_an_outlet_keeps_the_name_it_is_given_only_a_source_line_drops_prefixes(db, name):
+    # The prefix rule belongs to source lines: a name typed in the admin or stored before is never renamed.
+    Outlet.objects.bulk_create([Outlet(name=name)])
+    stored = Outlet.objects.get(name=name)
+    stored.full_clean()
+    stored.save()
+    assert Outlet.get_for_name(name).pk == stored.pk
+    assert list(Outlet.objects.values_list("name", flat=True)) == [name]
+    assert Outlet.get_for_name("21 世纪经济报道").name == "21世纪经济报道"

@@ -13,9 +13,13 @@ Rules (tests in tests/test_parse_sources.py):
 * Prefixes (来源：, 资料来源：, 据, 摘自, 转自, 综合 …) are not part of an outlet's name, before the line
   or before any of its outlets (``（来源：人民日报 2019年3月5日；据新华社 2019年3月6日）``); nor are
   「报道」 in ``（综合新华社、人民网报道）`` or a periodical's issue (``（摘自《求是》2019年第5期）``):
-  one rule, ``newsletter.source_line`` and ``models.sources.OUTLET_PREFIX``.
+  one rule, ``newsletter.source_line`` and its ``PREFIX`` (the only place prefixes are dropped: an
+  Outlet keeps the name it is given). 综合 without a colon is a prefix before a space or several
+  outlets (``（综合新华社、人民网）``), not in ``（综合开发研究院报道）``; 「电」「消息」「报道」 after a date
+  are not outlets (``（据新华社 2019年3月5日电）``).
 * A tail is taken as a source line when it has a prefix, a date, or only names that end like an
-  outlet's (…报, …社, …网, …台, …刊, …志, …财经, …新闻, …客户端, Times …). One that looks like a
+  outlet's (…报, …社, …网, …台, …刊, …志, …财经, …新闻, …客户端, Times …); after 据 or 综合 without a
+  colon, also when a name like an outlet's or a 《title》 is followed by 报道/消息. One that looks like a
   source line (a prefix, a date or such a name) but cannot be read stays in the text and is reported
   as ``Notice(UNPARSED_SOURCE, text=…)``.
 * A source line cut by a page break (outlet and date on either side) is joined before it is read
@@ -24,8 +28,7 @@ Rules (tests in tests/test_parse_sources.py):
 
 import re
 
-from newsletter.models.sources import LINE_PREFIX as PREFIX
-from newsletter.source_line import OUTLET_ENDING, SourceLineError, parse_source_line
+from newsletter.source_line import OUTLET_ENDING, SourceLineError, parse_source_line, strip_prefix
 
 from .schema import SourceData
 
@@ -35,6 +38,8 @@ TAIL = re.compile(r"[（(]([^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*
 WEAK_PREFIX = re.compile(r"^\s*(?:据|综合)(?![:：])")
 BARE_SOURCE = re.compile(r"^(?:资料来源|信息来源|来源)\s*[:：]\s*\S")
 EDITION = re.compile(r"(?<!\S)[A-Z]?第?\s*[A-Z]?\d{1,3}\s*版(?!\S)")  # 第2版, A3版: the page, not an outlet
+REPORT_WORD = re.compile(r"(?:报道|消息)$")
+TITLE_REPORT = re.compile(r"》\s*(?:报道|消息)")  # 据《经济日报》报道
 NOTE = re.compile(r"^(?:注|备注|说明|附注)\s*[:：]")
 DATE_HINT = re.compile(
     r"(?<!\d)\d{8}(?!\d)|\d{4}\s*[-./／]\s*\d{1,2}\s*[-./／]\s*\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
@@ -68,11 +73,13 @@ def read_tail(text, reference_date):
     else:
         return text, [], ""
     has_date = bool(DATE_HINT.search(inner))
-    names = EDITION.sub(" ", PREFIX.sub("", inner.strip()))
+    bare = strip_prefix(inner.strip(), whole=False)
+    names = EDITION.sub(" ", bare)
     if WEAK_PREFIX.match(inner):
-        has_prefix = has_date or any(OUTLET_ENDING.search(t) for t in re.split(r"[\s、；;，,]+", names) if t)
+        tokens = [REPORT_WORD.sub("", t) for t in re.split(r"[\s、；;，,]+", names) if t]
+        has_prefix = has_date or any(OUTLET_ENDING.search(t) for t in tokens) or bool(TITLE_REPORT.search(names))
     else:
-        has_prefix = bool(PREFIX.match(inner))
+        has_prefix = bare != inner.strip()
     if not (has_prefix or has_date or _names_look_like_outlets(names)):
         return text, [], ""
     line = text[start:].strip()

@@ -4,33 +4,16 @@ from django.db import models
 
 from ..text_input import CleanTextModel
 
-# The words that introduce a source (来源：人民日报, 据新华社, 摘自求是): never part of an outlet's name.
-# One pattern for every outlet name (the importer, the admin's one-line field, JSON, the model).
-# 综合 and source also begin names (综合开发研究院, SourceForge): they are prefixes only with a colon.
-_PREFIX_WORDS = r"资料来源|信息来源|来源|出处|来自|摘编自|摘自|转载自|转自|据"
-OUTLET_PREFIX = re.compile(rf"^\s*(?:(?:{_PREFIX_WORDS})\s*[:：]?|(?:综合|source)\s*[:：])\s*(?=\S)", re.IGNORECASE)
-# A whole source line also starts with 综合 when it compiles reports: （综合新华社、人民网报道）.
-LINE_PREFIX = re.compile(
-    rf"^\s*(?:(?:{_PREFIX_WORDS}|综合|source)\s*[:：]|(?:{_PREFIX_WORDS})|综合(?=.*(?:报道|消息)\s*$))\s*",
-    re.IGNORECASE,
-)
-
-
-def strip_source_prefix(name):
-    """ "据新华社" → "新华社", "来源：据新华社" → "新华社"."""
-    while (match := OUTLET_PREFIX.match(name)) and match.end() < len(name):
-        name = name[match.end() :]
-    return name
-
 
 def normalize_outlet_name(name):
     """One spelling per outlet: "21 世纪经济报道" and "21世纪经济报道" are the same paper.
 
     The PDF conversion puts spaces between digits and Han characters; spaces between two Latin
-    words are kept. A prefix that introduces a source (来源：, 据, 摘自 …: ``OUTLET_PREFIX``) is not
-    part of the name.
+    words are kept. Nothing else changes: a name is kept as it is given (来源网, 据点新闻 are names,
+    and a row stored before is never renamed); the words that introduce a source (来源：, 据 …) are
+    dropped where a source LINE is read (``newsletter.source_line``), not here.
     """
-    name = strip_source_prefix(re.sub(r"\s+", " ", (name or "").strip()))
+    name = re.sub(r"\s+", " ", (name or "").strip())
     return re.sub(r"(?<=[^\x00-\x7f]) (?=\S)|(?<=\S) (?=[^\x00-\x7f])", "", name)
 
 
