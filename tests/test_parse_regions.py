@@ -152,3 +152,10 @@ def test_a_section_label_after_the_last_source_line_is_no_lead_and_is_reported()
     assert [s.outlet for s in last.sources] == ["南方日报"] and last.body_markdown == "深圳发布条例。"
     assert last.region_tags == []
     assert (Notice.DROPPED_TEXT, "【江苏】") in [(w.kind, w.text) for w in data.warnings]
+
+
+def test_a_lead_followed_only_by_the_source_line_is_no_lead_and_is_reported():
+    data, article = parse_article("全省推进海洋牧场建设。\n\n【烟台】（大众日报 20210330）")
+    assert [s.outlet for s in article.sources] == ["大众日报"]
+    assert article.body_markdown == "全省推进海洋牧场建设。" and article.region_tags == []
+    assert (Notice.DROPPED_TEXT, "【烟台】") in [(w.kind, w.text) for w in data.warnings]

@@ -31,6 +31,8 @@ This module puts them together:
   gazetteer) and is not the article's own section; other labels (【专家观点】) stay text. A 【X】 naming
   one of the issue's sections is that section's marker only right before the title of the next
   article when that article is X's (blocks.article_leads); elsewhere inside an article it is a lead.
+  A lead with no paragraph after it (``【烟台】（大众日报 20210330）``: only the source line) is no lead:
+  dropped and reported as DROPPED_TEXT.
 * An article's body is Markdown in which HTML is not read: a ``<`` that would open a tag (``a<b 且
   b>c``, ``</p>``) is written ``&lt;``, as the article editor writes it, so the text shows as printed
   and the editor's first save changes nothing (its own ``<strong>``/``<em>`` are kept).
@@ -59,6 +61,8 @@ from .pagebreaks import repair_page_breaks
 from .schema import ArticleData, FigureData, ImportFailure, IssueData, Notice, SectionData
 from .sources import is_note, read_tail, split_source
 from .text import collapse_spaces, decode, for_matching, markdown_text
+
+LONE_LEAD = re.compile(r"(?:\*\*|__)?【[^【】]{1,30}】(?:\*\*|__)?")
 
 
 def parse_bytes(data, filename="", *, known_lines=(), known_regions=()):
@@ -315,6 +319,12 @@ class _Parser:
             if block.kind == "list" and not LIST_ITEM.match(remaining):
                 return []  # the whole last item would go: it is a list item, not a source line
             text = "\n".join(part for part in (head, remaining) if part)
+            if block.kind == "text" and LONE_LEAD.fullmatch(text):
+                # 【烟台】（大众日报 20210330）: a lead with no paragraph after it is no lead.
+                self.warnings.append(
+                    Notice(Notice.DROPPED_TEXT, f"标签后面没有段落：“{text}”，已略过。", text=text, line=block.line)
+                )
+                text = ""
             if text:
                 blocks[index] = type(block)(block.kind, text, block.line)
             else:
