@@ -34,7 +34,6 @@ from django.db.models import F, Func, IntegerField
 
 from .models import Article
 from .models.article import HEAD_END
-from .models.sections import section_rank
 from .rendering import normalize_for_search, plain_text
 
 MAX_QUERY_LENGTH = 60  # characters kept from the reader's query
@@ -197,7 +196,7 @@ def ranked(queryset, terms):
         "-head_hits",
         "-issue__issue_date",
         "-issue__number",
-        section_rank(),
+        "section__order",
         "section_id",
         "position",
         "pk",

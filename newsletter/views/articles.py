@@ -7,7 +7,6 @@ from django.views.generic import DetailView, ListView
 
 from .. import seo
 from ..models import Article, ArticleRegion, ArticleTopic, Source, Topic
-from ..models.sections import section_rank
 from ..rendering import plain_text
 from .base import PublicPageMixin, page_path, page_suffix
 
@@ -17,12 +16,16 @@ RELATED_COUNT = 5
 
 
 def article_list_queryset():
-    """Published articles for a list page: with issue and section, newest issue first."""
+    """Published articles for a list page: with issue and section, newest issue first.
+
+    Within an issue, articles follow the site-wide region order (``Region.order``), the default order of
+    region listings: the issue's own printed order (``sections.section_rank()``) is a correlated subquery
+    per row, which made these cross-issue lists 20–45 % slower at 10,000 articles."""
     return (
         Article.objects.published()
         .select_related("issue", "section")
         .defer(*LIST_DEFER)
-        .order_by("-issue__issue_date", "-issue__number", section_rank(), "section_id", "position", "pk")
+        .order_by("-issue__issue_date", "-issue__number", "section__order", "section_id", "position", "pk")
     )
 
 
@@ -56,7 +59,7 @@ def related_articles(article):
         .filter(pk__in=candidates)
         .exclude(pk=article.pk)
         .annotate(related_score=score)
-        .order_by("-related_score", "-issue__issue_date", section_rank(), "section_id", "position", "pk")[
+        .order_by("-related_score", "-issue__issue_date", "section__order", "section_id", "position", "pk")[
             :RELATED_COUNT
         ]
     )
