@@ -25,8 +25,14 @@ PDF_QUEUED_KEY = "newsletter:pdf-queued:{}"
 @task_queue.retried
 def generate_issue_pdf(issue_id):
     """Store the PDF of what is public now, or remove it if the issue is public no more; returns its name."""
+    from .models import Issue
     from .printing import pdf, support
 
+    if not Issue.objects.published().filter(pk=issue_id).exists():
+        # Withdrawn (or never public) by the time this ran: whatever PDF it had must not stay, on
+        # any host — even one that could not render a new one.
+        pdf.delete_stored_pdf(issue_id)
+        return ""
     if not support.pdf_available():
         # Not a failure to retry: the fonts or libraries will not appear by themselves.
         logger.warning("未生成印刷版 PDF（期刊 %s）：%s", issue_id, support.unavailable_reason())

@@ -288,3 +288,35 @@ def test_an_unknown_task_backend_stops_the_site_with_a_chinese_message():
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "TASK_BACKEND 只能是 immediate 或 database" in result.stderr
+
+
+def stored_pdf(issue):
+    name = default_storage.save(f"test-pdfs/{issue.pk}.pdf", ContentFile(b"%PDF-1.4 test"))
+    Issue.objects.filter(pk=issue.pk).update(pdf=name)
+    return name
+
+
+def test_withdrawing_removes_the_pdf_at_once_without_waiting_for_the_worker(database_queue, people):
+    issue = factories.issue(status=S.PUBLISHED)
+    factories.article(issue)
+    name = stored_pdf(issue)
+    workflow.perform(issue, workflow.WITHDRAW, by=people["chief"], comment="数据有误，撤回核实")
+    issue.refresh_from_db()
+    assert issue.pdf.name == "" and not default_storage.exists(name)
+    assert results("generate_issue_pdf") == []
+    assert [r.status for r in results("sync_public_files")] == ["READY"]  # the public copies go too
+
+
+def test_generating_the_pdf_of_an_issue_no_longer_public_removes_it_and_running_it_again_changes_nothing(
+    database_queue,
+):
+    issue = factories.issue(status=S.PUBLISHED)
+    factories.article(issue)
+    name = stored_pdf(issue)
+    Issue.objects.filter(pk=issue.pk).update(status=S.WITHDRAWN)  # withdrawn after the task was queued
+    tasks.generate_issue_pdf.enqueue(issue.pk)
+    tasks.generate_issue_pdf.enqueue(issue.pk)
+    run_worker_batch()
+    issue.refresh_from_db()
+    assert issue.pdf.name == "" and not default_storage.exists(name)
+    assert [(r.status, r.return_value) for r in results("generate_issue_pdf")] == [("SUCCESSFUL", "")] * 2
