@@ -201,6 +201,8 @@ if AWS_STORAGE_BUCKET_NAME:
         "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
         "region_name": os.environ.get("AWS_S3_REGION_NAME") or "us-east-1",
         "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        # Signature version 4 everywhere (MinIO and newer AWS regions accept no other): X-Amz-Expires in signed URLs.
+        "signature_version": "s3v4",
         # A CDN in front of the bucket: used for public copies only, never for signed URLs.
         "public_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
         "public_acl": MEDIA_PUBLIC_ACL,
