@@ -244,10 +244,16 @@ FIGURE_STORED_MAX_PIXELS = int(os.environ.get("FIGURE_STORED_MAX_PIXELS", str(8_
 # refuses private, loopback and link-local addresses). Empty in production; tests add the loopback.
 FIGURE_FETCH_ALLOWED_NETWORKS = []
 # The admin import's uploaded files wait here between the preview and the confirmation
-# (newsletter/admin/pending_uploads.py): private, never under MEDIA_ROOT, never served. With several
-# web machines, point it at a folder they share.
+# (newsletter/admin/pending_uploads.py): private, never under MEDIA_ROOT, never served.
 IMPORT_PENDING_DIR = Path(
     os.environ.get("IMPORT_PENDING_DIR") or Path(tempfile.gettempdir()) / "newsletter-import-pending"
+)
+# With a bucket, the pending files wait in it (under import-pending/), so that a preview on one web
+# replica can be confirmed on another; else in that folder, which the code uses directly.
+STORAGES["import_pending"] = (
+    {"BACKEND": "newsletter.storage.MediaStorage", "OPTIONS": {**_bucket_options, "location": "import-pending"}}
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": IMPORT_PENDING_DIR}}
 )
 IMPORT_PENDING_HOURS = int(os.environ.get("IMPORT_PENDING_HOURS", "24"))
 IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))  # one preview
