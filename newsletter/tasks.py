@@ -40,7 +40,6 @@ def generate_issue_pdf(issue_id):
     if name:
         # The issue page's link says 「正在生成」 until now (newsletter/templatetags/print_edition.py).
         page_cache.bump("印刷版 PDF 已生成", schedule_may_change=False)
-        task_queue.enqueue_on_commit(sync_public_files, issue_id)
     return name
 
 
