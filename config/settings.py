@@ -3,6 +3,7 @@
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE
@@ -267,6 +268,26 @@ if AWS_STORAGE_BUCKET_NAME:
     }
     STORAGES["default"] = {"BACKEND": "newsletter.storage.MediaStorage", "OPTIONS": _bucket_options}
 
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# With the bucket, /media/ answers with a redirect: to the public copies' address (the CDN, else the
+# bucket) or to a signed URL of the bucket. Pages may load images from there and nowhere else.
+MEDIA_ORIGINS = []
+if AWS_STORAGE_BUCKET_NAME:
+    _endpoint = os.environ.get("AWS_S3_ENDPOINT_URL") or "https://*.amazonaws.com"
+    _cdn = os.environ.get("AWS_S3_CUSTOM_DOMAIN")
+    _virtual = ""  # virtual-hosted addressing puts the bucket in the host name
+    if os.environ.get("AWS_S3_ADDRESSING_STYLE") != "path" and _origin(_endpoint):
+        _parts = urlsplit(_endpoint)
+        _virtual = f"{_parts.scheme}://{AWS_STORAGE_BUCKET_NAME}.{_parts.netloc}"
+    for _url in (_endpoint, _virtual, f"{AWS_S3_URL_PROTOCOL}//{_cdn}" if _cdn else ""):
+        if _url and _origin(_url) and _origin(_url) not in MEDIA_ORIGINS:
+            MEDIA_ORIGINS.append(_origin(_url))
+
 # Email: console in development, SMTP when EMAIL_HOST is given.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
@@ -324,8 +345,11 @@ TAGGIT_TAGS_FROM_STRING = "newsletter.text_input.parse_tags"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_probes": {"()": "newsletter.health.QuietProbes"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # No line per load-balancer probe (/healthz, /readyz), whatever it answers.
+    "loggers": {"django.request": {"filters": ["quiet_probes"]}},
 }
 
 if not DEBUG:
@@ -350,7 +374,7 @@ CONTENT_SECURITY_POLICY = {
         # <script type="importmap"> that django-prose-editor's ES modules need).
         "script-src": ["'self'", NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -18,7 +18,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SITE_URL = "http://testserver"
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Production's filters (no line per load-balancer probe), without its handlers.
+LOGGING = {"version": 1, "disable_existing_loggers": False, "filters": LOGGING["filters"], "loggers": LOGGING["loggers"]}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # no collected static folder in tests
 # Tasks run in-process when enqueued (after the commit), whatever TASK_BACKEND the shell has: tests
 # see the PDF and the e-mail at once. Tests of the queue itself switch to the database backend.

@@ -87,9 +87,6 @@ def _plain(request, status, text):
     response = HttpResponse(b"" if request.method == "HEAD" else text, status=status)
     response["Content-Type"] = "text/plain; charset=utf-8"
     response["Cache-Control"] = "no-store"
-    # Django logs every 4xx/5xx response ("Service Unavailable: /readyz") unless it is marked as logged:
-    # a balancer probing every few seconds would fill the log. The reason is logged once by _report().
-    response._has_been_logged = True
     return response
 
 
@@ -108,6 +105,17 @@ def readyz(request):
 PROBES = {HEALTH_PATH: healthz, READY_PATH: readyz}
 
 
+class QuietProbes(logging.Filter):
+    """On the ``django.request`` logger (settings.LOGGING): Django logs every 4xx/5xx answer
+    ("Service Unavailable: /readyz"), and a balancer probing every few seconds would fill the log.
+    The records carry the request (documented ``extra`` of that logger); the reason a replica is not
+    ready is logged once by ``_report()``."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        return getattr(request, "path_info", None) not in PROBES
+
+
 class HealthCheckMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -119,6 +127,5 @@ class HealthCheckMiddleware:
         if request.method not in ("GET", "HEAD"):
             response = HttpResponseNotAllowed(["GET", "HEAD"])
             response["Cache-Control"] = "no-store"
-            response._has_been_logged = True
             return response
         return probe(request)
