@@ -9,7 +9,7 @@ fetch a file and redirects to the public copy or to a short-lived signed URL mad
 from botocore.exceptions import ClientError
 from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
-from storages.utils import clean_name, setting
+from storages.utils import clean_name, safe_join, setting
 
 PUBLIC_PREFIX = "public/"
 
@@ -57,7 +57,7 @@ class MediaStorage(S3Storage):
         """The first ``size`` bytes of an object (one ranged GET, not the whole file); None if it is missing."""
         try:
             answer = self.connection.meta.client.get_object(
-                Bucket=self.bucket_name, Key=self._normalize_name(clean_name(name)), Range=f"bytes=0-{size - 1}"
+                Bucket=self.bucket_name, Key=self.key(name), Range=f"bytes=0-{size - 1}"
             )
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code")
@@ -76,13 +76,17 @@ class MediaStorage(S3Storage):
         """
         try:
             self.client.put_object(
-                Bucket=self.bucket_name, Key=self._normalize_name(clean_name(name)), Body=b"", IfNoneMatch="*"
+                Bucket=self.bucket_name, Key=self.key(name), Body=b"", IfNoneMatch="*"
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in {"PreconditionFailed", "ConditionalRequestConflict"}:
                 return False
             raise
         return True
+
+    def key(self, name):
+        """The object key of a storage name: under ``location``, never outside it (storages.utils' public helpers)."""
+        return safe_join(self.location, clean_name(name))
 
     @property
     def client(self):
