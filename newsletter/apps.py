@@ -10,11 +10,10 @@ class NewsletterConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import cache_invalidation, derived, renditions, tasks, text_input
-        from .printing.tasks import on_public_content_changed
         from .signals import issue_event_recorded, public_content_changed
 
         # The print edition follows what readers can see: (re)generate on publish/correction, drop on withdraw.
-        public_content_changed.connect(on_public_content_changed, dispatch_uid="newsletter.printing.pdf")
+        public_content_changed.connect(tasks.on_public_content_changed, dispatch_uid="newsletter.printing.pdf")
         # Everyone a workflow step concerns hears about it by email (a task: newsletter/tasks.py).
         issue_event_recorded.connect(tasks.on_issue_event_recorded, dispatch_uid="newsletter.notifications")
         # Text is normalised where it enters: every save of a project model goes through one rule.

@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -65,6 +66,23 @@ def send_workflow_email(event_pk):
 def publish_due():
     """Publish the scheduled issues whose time has come (what ``manage.py publish_scheduled`` does)."""
     return [event.issue_id for event in workflow.publish_due()]
+
+
+def on_public_content_changed(sender, issue=None, reason="", **kwargs):
+    """Receiver of ``signals.public_content_changed``: the stored PDF and the public copies follow.
+
+    Rendering takes seconds, so the PDF is a task. A withdrawal removes the PDF at once, in the
+    request that withdrew it: the view answers 404 from then on anyway.
+    """
+    if issue is None:
+        return  # site-wide changes (a region renamed) reach each issue's PDF at its next correction
+    issue_id = issue.pk
+    if reason == "withdraw":
+        transaction.on_commit(lambda: pdf.delete_stored_pdf(issue_id))
+    else:
+        task_queue.enqueue_on_commit(generate_issue_pdf, issue_id)
+    # Public copies follow the state at once (withdrawn: deleted); a new PDF syncs again once stored.
+    task_queue.enqueue_on_commit(sync_public_files, issue_id)
 
 
 def on_issue_event_recorded(sender, event_pk, **kwargs):
