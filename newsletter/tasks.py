@@ -1,7 +1,8 @@
 """Every background task of the site, defined in one place (django-tasks' ``@task``).
 
-Each task takes only ids, is idempotent (running it twice leaves the same state) and is enqueued with
-``transaction.on_commit`` (``task_queue.enqueue_on_commit``), so a rolled-back change queues nothing.
+Each task takes only ids, is idempotent (running it twice leaves the same state) and, when a change
+calls for it, is enqueued with ``transaction.on_commit`` (``task_queue.enqueue_on_commit``), so a
+rolled-back change queues nothing. A missing PDF (``queue_pdf_once``) follows no change: queued at once.
 Retries, back-off and lost-task recovery are ``task_queue``'s; which backend runs them is settings'
 (``TASK_BACKEND``: in-process by default, the database queue and ``run_worker`` in production).
 """
@@ -100,7 +101,9 @@ def queue_pdf_once(issue_id):
     key = PDF_QUEUED_KEY.format(issue_id)
     if not cache.add(key, 1, timeout=settings.TASK_LEASE_SECONDS):
         return False
-    task_queue.enqueue_on_commit(generate_issue_pdf, issue_id)
+    # At once, not on commit: nothing is being changed here that the task must wait for (the issue
+    # is public already), and the reader's request with the immediate backend serves the result.
+    generate_issue_pdf.enqueue(issue_id)
     if not task_queue.uses_database_queue(generate_issue_pdf):
         cache.delete(key)  # it has already run, in-process: the next missing PDF may be asked for again
     return True
