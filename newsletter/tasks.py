@@ -44,6 +44,9 @@ def generate_issue_pdf(issue_id):
     if name:
         # The issue page's link says 「正在生成」 until now (newsletter/templatetags/print_edition.py).
         page_cache.bump("印刷版 PDF 已生成", schedule_may_change=False)
+        if bucket_storage(default_storage) is not None:
+            # The new file gets its public copy, the old one loses its copy.
+            task_queue.enqueue_on_commit(sync_public_files, issue_id)
     return name
 
 

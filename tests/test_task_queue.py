@@ -103,7 +103,7 @@ def submitted_issue(people):
     return issue
 
 
-def test_publishing_queues_the_pdf_the_public_files_and_the_email_only_when_the_transaction_commits(
+def test_publishing_queues_the_pdf_and_the_email_only_when_the_transaction_commits(
     database_queue, people
 ):
     issue = approved_issue()
@@ -113,9 +113,8 @@ def test_publishing_queues_the_pdf_the_public_files_and_the_email_only_when_the_
     queued = {(r.task_path.rsplit(".", 1)[1], r.status) for r in DBTaskResult.objects.all()}
     assert queued == {
         ("generate_issue_pdf", "READY"),
-        ("sync_public_files", "READY"),
         ("send_workflow_email", "READY"),
-    }
+    }  # with local files there are no public copies to sync (tests/test_public_files.py: with a bucket)
     assert results("generate_issue_pdf")[0].args_kwargs == {"args": [issue.pk], "kwargs": {}}
     assert mail.outbox == []  # sent by the worker, not by the request
 
@@ -305,7 +304,7 @@ def test_withdrawing_removes_the_pdf_at_once_without_waiting_for_the_worker(data
     issue.refresh_from_db()
     assert issue.pdf.name == "" and not default_storage.exists(name)
     assert results("generate_issue_pdf") == []
-    assert [r.status for r in results("sync_public_files")] == ["READY"]  # the public copies go too
+    assert results("sync_public_files") == []  # local files: no public copies (with a bucket: test_public_files)
 
 
 def test_generating_the_pdf_of_an_issue_no_longer_public_removes_it_and_running_it_again_changes_nothing(
