@@ -1,0 +1,169 @@
+"""Step 7: back up the database (pg_dump -Fc) and the bucket (every object to a folder, boto3), drop both,
+restore them as the README says, and check replica B serves the same pages and files as before.
+
+The public copies under ``public/`` are derived data (``sync_public_files`` makes them from the
+database and the private objects), so they are backed up with the rest but not put back: the restore
+re-makes them with ``manage.py sync_public_files --all``, as it would after losing a bucket.
+
+HTML is compared after removing only CSP nonces and CSRF tokens (``publishing.strip_volatile``): they
+change on every request by design. Figures and the PDF are compared byte for byte.
+"""
+
+import hashlib
+import json
+import re
+import subprocess
+import time
+
+from . import services as svc
+from .client import fetch_url
+from .publishing import pdf_from, strip_volatile, wait_for
+from .report import StepFailed
+
+PUBLIC_PREFIX = "public/"
+
+
+def snapshot(cluster, report, pages, files):
+    """{name: sha256 of the body} for pages (HTML, volatile parts stripped) and files (bytes via the redirect)."""
+    reader = cluster.client("B")
+    result = {}
+    for name, path in pages.items():
+        answer = reader.get(path)
+        if answer.status != 200:
+            raise StepFailed(f"B: {path} answered {answer.status}")
+        result[name] = hashlib.sha256(strip_volatile(answer.text).encode()).hexdigest()
+    for name, path in files.items():
+        answer = reader.get(path)
+        body = fetch_url(answer.location).body if answer.status == 302 else b""
+        if not body:
+            raise StepFailed(f"B: {path} answered {answer}")
+        result[name] = hashlib.sha256(body).hexdigest()
+    return result
+
+
+def bucket_objects(client, bucket):
+    keys = []
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        keys += [item["Key"] for item in page.get("Contents", [])]
+    return keys
+
+
+def backup_bucket(client, bucket, folder):
+    """Every object to ``folder``/<key>, with its content type in ``folder``/objects.json."""
+    index = {}
+    for key in bucket_objects(client, bucket):
+        answer = client.get_object(Bucket=bucket, Key=key)
+        target = folder / "objects" / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(answer["Body"].read())
+        index[key] = {"content_type": answer.get("ContentType", ""), "cache_control": answer.get("CacheControl", "")}
+    (folder / "objects.json").write_text(json.dumps(index, ensure_ascii=False, indent=1))
+    return index
+
+
+def restore_bucket(client, bucket, folder):
+    """The private objects put back (the public copies are re-made by sync_public_files)."""
+    index = json.loads((folder / "objects.json").read_text())
+    restored = 0
+    for key, meta in index.items():
+        if key.startswith(PUBLIC_PREFIX):
+            continue
+        extra = {"ContentType": meta["content_type"]} if meta["content_type"] else {}
+        if meta["cache_control"]:
+            extra["CacheControl"] = meta["cache_control"]
+        client.put_object(Bucket=bucket, Key=key, Body=(folder / "objects" / key).read_bytes(), **extra)
+        restored += 1
+    return restored
+
+
+def empty_bucket(client, bucket):
+    keys = bucket_objects(client, bucket)
+    for start in range(0, len(keys), 1000):
+        client.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys[start : start + 1000]]})
+    return len(keys)
+
+
+def run(command, **kwargs):
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, **kwargs)
+    if result.returncode != 0:
+        raise StepFailed(f"{command[0]} failed: {result.stderr.strip()[:500]}")
+    return result.stdout
+
+
+def backup_and_restore(cluster, report):
+    from .cluster import BUCKET
+
+    issue = cluster.issues["published"]  # the demo's published issue: it has the demo's figure
+    reader = cluster.client("B")
+    answer, _, polls = pdf_from(cluster, reader, issue, report, seconds=120)
+    report.require(
+        "the issue to compare has its PDF (made by the worker's periodic duty)", answer and answer.status == 302, answer
+    )
+    article = next((a for a in issue["articles"] if "/media/" in reader.get(a["url"]).text), issue["articles"][0])
+    figure = next((v for v in re.findall(r'src="(/media/[^"]+)"', reader.get(article["url"]).text)), None)
+    report.require("the issue has a figure to compare", figure, article["url"])
+    pages = {
+        "home": "/",
+        "issue": issue["url"],
+        "article": article["url"],
+        "feed": "/feeds/issues/",
+        "atom": "/feeds/issues/atom/",
+    }
+    files = {"figure": figure, "pdf": issue["url"] + "pdf/"}
+    before = snapshot(cluster, report, pages, files)
+    report.check(f"fetched from B before the backup: {', '.join(before)}", True, figure)
+
+    folder = cluster.workdir / "backup"
+    (folder / "objects").mkdir(parents=True)
+    dump = folder / "newsletter.dump"
+    started = time.monotonic()
+    run(["pg_dump", "-Fc", "--no-owner", "-f", str(dump), cluster.database_url])
+    s3 = svc.s3_client(cluster.endpoint)
+    index = backup_bucket(s3, BUCKET, folder)
+    report.number(
+        "backup",
+        {"dump_bytes": dump.stat().st_size, "objects": len(index), "seconds": round(time.monotonic() - started, 1)},
+    )
+    report.check(
+        f"backed up: pg_dump -Fc ({dump.stat().st_size} bytes) and {len(index)} objects "
+        f"({sum(1 for k in index if k.startswith(PUBLIC_PREFIX))} public copies)",
+        dump.stat().st_size > 0 and index,
+    )
+
+    cluster.services.stop(cluster.worker_name)  # a worker would fail its ticks while the database is gone
+    svc.drop_database(cluster.admin_url, cluster.database_name)
+    deleted = empty_bucket(s3, BUCKET)
+    gone = reader.get(issue["url"])  # the page cache may still hold it; the files must be gone
+    report.check(
+        f"database dropped and bucket emptied ({deleted} objects); the figure's bucket object is gone",
+        not bucket_objects(s3, BUCKET),
+        gone.status,
+    )
+
+    started = time.monotonic()
+    import psycopg
+
+    with psycopg.connect(cluster.admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{cluster.database_name}"')
+    run(["pg_restore", "--no-owner", "--exit-on-error", "-d", cluster.database_url, str(dump)])
+    restored = restore_bucket(s3, BUCKET, folder)
+    synced = cluster.manage("sync_public_files", "--all")
+    cluster.flush_cache()
+    report.number("restore_seconds", round(time.monotonic() - started, 1))
+    report.check(
+        f"restored: pg_restore, {restored} private objects put back, sync_public_files --all, cache flushed",
+        True,
+        synced.strip()[-200:],
+    )
+    cluster.start_worker("worker-3")
+
+    def identical():
+        try:
+            return snapshot(cluster, report, pages, files)
+        except StepFailed:
+            return None
+
+    after = wait_for(identical, 20, interval=1)
+    report.require("B answers every page and file again after the restore", after)
+    for name in before:
+        report.check(f"after restore, {name} is identical to before", before[name] == after[name], before[name][:12])
