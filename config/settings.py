@@ -55,6 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's /healthz and /readyz probes, answered before anything that checks the
+    # Host header, logs, redirects to HTTPS, reads the page cache or a session (newsletter/health.py).
+    "newsletter.health.HealthCheckMiddleware",
     # ETags and 304 answers for every GET, cached pages included.
     "django.middleware.http.ConditionalGetMiddleware",
     # Then the page cache: a cached anonymous page needs none of the work below. The headers the
@@ -136,6 +139,27 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# Replicas (issue 17): how many web processes on different machines (or containers) serve the site.
+# Each replica has its own memory and disk, so with more than one everything a request needs must be
+# shared: the page cache and its content version in Redis, figures, PDFs and pending imports in the
+# bucket. Sessions and login throttling (axes) live in the database already. Refuse to start rather
+# than serve stale pages from one replica or 404s for files another replica wrote.
+_web_replicas = os.environ.get("WEB_REPLICAS", "").strip() or "1"
+if not _web_replicas.isdigit() or int(_web_replicas) < 1:
+    raise ImproperlyConfigured(f"WEB_REPLICAS 须为正整数，当前为「{_web_replicas}」。")
+WEB_REPLICAS = int(_web_replicas)
+if WEB_REPLICAS > 1:
+    _replica_needs = {
+        "REDIS_URL": "各副本共用的页面缓存和内容版本",
+        "AWS_STORAGE_BUCKET_NAME": "各副本共用的图片、印刷版 PDF 和待导入文件",
+    }
+    _missing = [f"{name}（{why}）" for name, why in _replica_needs.items() if not os.environ.get(name, "").strip()]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"WEB_REPLICAS={WEB_REPLICAS}：多个 Web 副本不能各用自己的内存和磁盘，必须设置 {'、'.join(_missing)}。"
+        )
+
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
