@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     # The article body's rich-text editor (ProseMirror/Tiptap) and the import-map/ES-module media it needs.
     "js_asset",
     "django_prose_editor",
+    "django_tasks",
     "regions",
     "newsletter",
 ]
@@ -192,8 +193,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Serve uploaded media from Django itself (development, docker compose); a CDN or proxy may take over.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# /media/<name> is always routed through Django (newsletter/media.py): it is the access check. With
+# local files it streams them; with a bucket it only redirects (302) to the public copy or a signed
+# URL, so production keeps the route and no proxy ever serves MEDIA_ROOT or the bucket by itself.
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -205,6 +207,33 @@ STORAGES = {
         )
     },
 }
+
+# Object storage (issue 17): with AWS_STORAGE_BUCKET_NAME set, figures and PDFs are private objects in an
+# S3-compatible bucket (django-storages); readers get public copies under public/ made when an issue is
+# public (newsletter/public_files.py), staff and preview links get short-lived signed URLs. Unset: local
+# files in MEDIA_ROOT, exactly as before.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+# An ACL for public copies where the bucket honours object ACLs (public-read); empty where a bucket
+# policy makes the public/ prefix readable (MinIO, AWS with ACLs disabled).
+MEDIA_PUBLIC_ACL = os.environ.get("MEDIA_PUBLIC_ACL", "")
+MEDIA_SIGNED_URL_SECONDS = int(os.environ.get("MEDIA_SIGNED_URL_SECONDS", "300"))
+if AWS_STORAGE_BUCKET_NAME:
+    _bucket_options = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or "us-east-1",
+        "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        # A CDN in front of the bucket: used for public copies only, never for signed URLs.
+        "public_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+        "public_acl": MEDIA_PUBLIC_ACL,
+        "querystring_expire": MEDIA_SIGNED_URL_SECONDS,
+    }
+    STORAGES["default"] = {"BACKEND": "newsletter.storage.MediaStorage", "OPTIONS": _bucket_options}
+
+# Tasks (placeholder until the queue part's block lands): run in-process, as part of the request.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Email: console in development, SMTP when EMAIL_HOST is given.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

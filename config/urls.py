@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -33,9 +32,8 @@ urlpatterns = [
     path("regions/", include("regions.urls")),
     path("preview/", include("newsletter.preview_urls")),
     path("", include("newsletter.urls")),
+    # Figures and print editions, with the access rules of their issue (see newsletter/media.py). Always
+    # routed: with local files it streams them, with a bucket it redirects. A proxy must not serve
+    # MEDIA_ROOT or the bucket itself: it would hand out withdrawn issues' files, and any type at all.
+    re_path(r"^media/(?P<path>.*)$", media.serve_media, name="media"),
 ]
-
-if settings.SERVE_MEDIA:
-    # Figures and print editions, with the access rules of their issue (see newsletter/media.py). A proxy
-    # must not serve MEDIA_ROOT itself: it would hand out withdrawn issues' files, and any type at all.
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media.serve_media, name="media")]

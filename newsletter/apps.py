@@ -9,12 +9,14 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import cache_invalidation, derived, notifications, renditions, text_input
+        from . import cache_invalidation, derived, notifications, public_files, renditions, text_input
         from .printing.tasks import on_public_content_changed
         from .signals import issue_event_recorded, public_content_changed
 
         # The print edition follows what readers can see: (re)generate on publish/correction, drop on withdraw.
         public_content_changed.connect(on_public_content_changed, dispatch_uid="newsletter.printing.pdf")
+        # Public copies in the bucket follow what readers can see (a task, enqueued on commit).
+        public_content_changed.connect(public_files.on_public_content_changed, dispatch_uid="newsletter.public_files")
         # Everyone a workflow step concerns hears about it by email.
         issue_event_recorded.connect(notifications.on_issue_event_recorded, dispatch_uid="newsletter.notifications")
         # Text is normalised where it enters: every save of a project model goes through one rule.

@@ -6,16 +6,22 @@ session of whoever opened it. Here a path is served only when it is a Figure's i
 generated PDF, and only when its issue is public (``published()``), the user may edit or review, or
 the session holds a live preview link for that issue. The type comes from the file's first bytes,
 from a short whitelist; the response may not be sniffed, framed or run as a document.
+
+With a bucket (``newsletter/storage.py``) the same checks decide, and the answer is a redirect: a
+public issue's file goes to its public copy (``newsletter/public_files.py``); staff, preview-link
+holders, and a public file whose copy is not made yet get a short-lived signed URL of the private
+object. The URL in pages stays ``/media/<name>`` either way.
 """
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from . import previews
-from .models import Article, Figure, Issue
+from .models import Article, Figure, Issue, PublicFile
+from .storage import bucket_storage
 
 FIGURE_PREFIX = "figures/"
 PDF_PREFIX = "issues/pdf/"
@@ -68,6 +74,9 @@ def serve_media(request, path):
     kind, public, issue_ids = owner
     if not public and not (may_see_unpublished(request.user) or _preview_granted(request, issue_ids)):
         raise Http404("文件不存在。")
+    bucket = bucket_storage(default_storage)
+    if bucket is not None:
+        return _redirect(bucket, name, kind, public)
     try:
         handle = default_storage.open(name, "rb")
     except FileNotFoundError:
@@ -88,6 +97,23 @@ def serve_media(request, path):
         response["Content-Disposition"] = f'attachment; filename="{name.rsplit("/", 1)[-1]}"'
     response = _locked_down(response, public)
     return without_body(response) if request.method == "HEAD" else response
+
+
+def _redirect(bucket, name, kind, public):
+    """To the public copy (cacheable for minutes: a withdrawal must reach caches), else to a signed URL."""
+    copy = PublicFile.objects.filter(source=name).values_list("key", flat=True).first() if public else None
+    if copy is not None:
+        return _locked_down(HttpResponseRedirect(bucket.public_url(copy)), public=True)
+    # The type from the object's first 16 bytes (one ranged GET, not the file), as for local files;
+    # the signed URL makes the bucket answer with that type, whatever the object was stored with.
+    head = bucket.head_bytes(name, 16)
+    content_type = content_type_of(head) if head else None
+    if content_type is None or (kind == "figure") != content_type.startswith("image/"):
+        raise Http404("文件不存在。")
+    disposition = f'attachment; filename="{name.rsplit("/", 1)[-1]}"' if kind == "pdf" else None
+    url = bucket.signed_url(name, content_type=content_type, disposition=disposition)
+    # Never cached: the signed URL expires, and the file may be private.
+    return _locked_down(HttpResponseRedirect(url), public=False)
 
 
 def _stored_name(path):

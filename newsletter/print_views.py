@@ -1,27 +1,20 @@
 """The print edition over HTTP: the stored PDF of a public issue, and on-demand previews for staff."""
 
 import logging
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_safe
 
 from .media import may_see_unpublished, without_body
-from .models import Issue
+from .models import Issue, PublicFile
 from .printing import pdf, support
+from .printing.pdf import content_disposition
+from .storage import bucket_storage
 
 logger = logging.getLogger(__name__)
-
-
-def content_disposition(filename, disposition="inline"):
-    """RFC 6266 with an RFC 5987 ``filename*`` for the Chinese name and an ASCII fallback for old clients."""
-    fallback = filename.encode("ascii", "ignore").decode().strip("-") or "issue.pdf"
-    if not fallback.endswith(".pdf"):
-        fallback += ".pdf"
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _unavailable_response():
@@ -43,12 +36,31 @@ def issue_pdf(request, year, number):
         name = pdf.generate_stored_pdf(issue.pk)
         if not name:
             raise Http404("本期没有印刷版。")
+    bucket = bucket_storage(default_storage)
+    if bucket is not None:
+        return _redirect_to_bucket(bucket, issue, name)
     response = FileResponse(default_storage.open(name, "rb"), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(pdf.download_filename(issue))
     # Short public caching: a correction or a withdrawal must reach readers within minutes.
     response["Cache-Control"] = "public, max-age=300"
     response["X-Robots-Tag"] = "noarchive"
     return without_body(response) if request.method == "HEAD" else response
+
+
+def _redirect_to_bucket(bucket, issue, name):
+    """The public copy (made by the sync after the PDF was stored), or a signed URL until it is made."""
+    copy = PublicFile.objects.filter(source=name).values_list("key", flat=True).first()
+    if copy is not None:
+        response = HttpResponseRedirect(bucket.public_url(copy))
+        response["Cache-Control"] = "public, max-age=300"
+    else:
+        disposition = content_disposition(pdf.download_filename(issue))
+        response = HttpResponseRedirect(
+            bucket.signed_url(name, content_type="application/pdf", disposition=disposition)
+        )
+        response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noarchive"
+    return response
 
 
 @require_GET

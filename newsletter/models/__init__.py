@@ -3,6 +3,7 @@ from .events import IssueEvent
 from .figures import Figure
 from .issue import Issue, IssueCredit, IssueHost, IssueQuerySet
 from .previews import PreviewLink
+from .public_files import PublicFile
 from .publication import Editor, Publication, PublicationHost
 from .renditions import IssueRendition
 from .revisions import ArticleRevision
@@ -28,6 +29,7 @@ __all__ = [
     "PreviewLink",
     "Publication",
     "PublicationHost",
+    "PublicFile",
     "Source",
     "Topic",
 ]

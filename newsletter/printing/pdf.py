@@ -8,7 +8,7 @@ import logging
 import mimetypes
 import secrets
 import threading
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..models import Issue
+from ..storage import bucket_storage
 from . import qr
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,14 @@ def download_filename(issue, preview=False):
     """双周决策观察-2024-24.pdf, as readers save it."""
     suffix = "-预览" if preview else ""
     return f"{issue.publication.name}-{issue.year}-{issue.number}{suffix}.pdf"
+
+
+def content_disposition(filename, disposition="inline"):
+    """RFC 6266 with an RFC 5987 ``filename*`` for the Chinese name and an ASCII fallback for old clients."""
+    fallback = filename.encode("ascii", "ignore").decode().strip("-") or "issue.pdf"
+    if not fallback.endswith(".pdf"):
+        fallback += ".pdf"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def storage_name(issue):
@@ -112,6 +121,11 @@ def _store_if_still_public(issue, data):
         return ""
     if old and old != saved:
         transaction.on_commit(lambda: _delete_file(old))
+    if bucket_storage(default_storage) is not None:
+        # The new file gets its public copy, the old one loses its copy. Deferred import: the tasks run this module.
+        from .. import tasks
+
+        transaction.on_commit(lambda: tasks.sync_public_files.enqueue(issue.pk))
     logger.info("印刷版 PDF 已生成：%s（%d 字节）", saved, len(data))
     return saved
 
