@@ -50,7 +50,10 @@ INSTALLED_APPS = [
     # The article body's rich-text editor (ProseMirror/Tiptap) and the import-map/ES-module media it needs.
     "js_asset",
     "django_prose_editor",
+    # Background tasks (issue 17): the django-tasks backport of Django 6's Tasks framework and its
+    # database backend; the app config only gives the admin section a Chinese name.
     "django_tasks",
+    "newsletter.task_app.TasksDatabaseConfig",
     "regions",
     "newsletter",
 ]
@@ -169,6 +172,27 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 CONTENT_VERSION_IN_CACHE = bool(REDIS_URL)
 CONTENT_VERSION_FILE = Path(os.environ.get("CONTENT_VERSION_FILE", BASE_DIR / "var" / "content-version"))
 
+# Tasks (issue 17): PDFs, public-file syncs, workflow e-mail and scheduled publication run as tasks
+# (newsletter/tasks.py). "immediate" (default) runs each task in-process when it is enqueued, after
+# the commit — `make run` and `make test` need no worker. "database" stores them in the database the
+# site already has; `manage.py run_worker` runs them, retries failures and recovers lost ones.
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "immediate").strip().lower() or "immediate"
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASK_BACKEND 只能是 immediate 或 database，当前为「{TASK_BACKEND}」。")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND]}}
+# A failing task is tried again after TASK_RETRY_SECONDS, then twice that, four times … until
+# TASK_MAX_ATTEMPTS attempts in all; then it stays failed, with its traceback in the admin.
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
+TASK_RETRY_SECONDS = int(os.environ.get("TASK_RETRY_SECONDS", "10"))
+# A task RUNNING for longer than this is taken as lost (its worker was killed) and retried.
+TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "900"))
+# How often run_worker does its periodic duties (scheduled issues, lost tasks, missing PDFs).
+WORKER_TICK_SECONDS = float(os.environ.get("WORKER_TICK_SECONDS", "30"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -231,9 +255,6 @@ if AWS_STORAGE_BUCKET_NAME:
         "querystring_expire": MEDIA_SIGNED_URL_SECONDS,
     }
     STORAGES["default"] = {"BACKEND": "newsletter.storage.MediaStorage", "OPTIONS": _bucket_options}
-
-# Tasks (placeholder until the queue part's block lands): run in-process, as part of the request.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Email: console in development, SMTP when EMAIL_HOST is given.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -20,7 +20,9 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SITE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # no collected static folder in tests
-NEWSLETTER_PDF_SYNC = True  # render the print edition in-line, so tests see the PDF at once
+# Tasks run in-process when enqueued (after the commit), whatever TASK_BACKEND the shell has: tests
+# see the PDF and the e-mail at once. Tests of the queue itself switch to the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402

@@ -9,7 +9,7 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import cache_invalidation, derived, notifications, public_files, renditions, text_input
+        from . import cache_invalidation, derived, public_files, renditions, tasks, text_input
         from .printing.tasks import on_public_content_changed
         from .signals import issue_event_recorded, public_content_changed
 
@@ -17,8 +17,8 @@ class NewsletterConfig(AppConfig):
         public_content_changed.connect(on_public_content_changed, dispatch_uid="newsletter.printing.pdf")
         # Public copies in the bucket follow what readers can see (a task, enqueued on commit).
         public_content_changed.connect(public_files.on_public_content_changed, dispatch_uid="newsletter.public_files")
-        # Everyone a workflow step concerns hears about it by email.
-        issue_event_recorded.connect(notifications.on_issue_event_recorded, dispatch_uid="newsletter.notifications")
+        # Everyone a workflow step concerns hears about it by email (a task: newsletter/tasks.py).
+        issue_event_recorded.connect(tasks.on_issue_event_recorded, dispatch_uid="newsletter.notifications")
         # Text is normalised where it enters: every save of a project model goes through one rule.
         text_input.connect()
         # Cached public pages go stale whenever anything a reader can see changes.

@@ -1,4 +1,6 @@
-"""Workflow email. Sent on ``signals.issue_event_recorded``, after the workflow's transaction commits.
+"""Workflow email. Queued on ``signals.issue_event_recorded``, after the workflow's transaction commits,
+as the task ``newsletter.tasks.send_workflow_email``: a slow or failing mail server never holds up
+the request, and a failure is retried by the queue.
 
 Who hears about what:
 - submitted → reviewers (group 审核);
@@ -7,7 +9,6 @@ Who hears about what:
 The person who made the move is not emailed about it.
 """
 
-import logging
 
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
@@ -18,8 +19,6 @@ from .absolute_urls import absolute_url
 from .models import Article, Issue, IssueEvent
 from .person_names import display_name, related
 from .workflow import ACTION_LABELS
-
-logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     "submit": "【待审核】{issue} 已提交审核",
@@ -121,12 +120,9 @@ def _label(status):
     return Issue.Status(status).label if status in Issue.Status.values else status
 
 
-def on_issue_event_recorded(sender, event_pk, **kwargs):
-    notify(event_pk)
-
-
 def notify(event_pk):
-    """Send the emails for one workflow event. Failures are logged: the move itself has already happened."""
+    """Send the emails for one workflow event; returns how many. A failure raises: the queue retries it
+    (the move itself has already happened)."""
     event = IssueEvent.objects.select_related("issue__publication", "issue__submitted_by", related("actor")).get(pk=event_pk)
     subject_template = SUBJECTS.get(event.action)
     if subject_template is None:
@@ -136,11 +132,7 @@ def notify(event_pk):
         return 0
     subject = subject_template.format(issue=event.issue)
     body = _body(event)
-    try:
-        connection = get_connection()
-        # One message per person: recipients do not see each other's addresses.
-        messages = [EmailMessage(subject, body, to=[address], connection=connection) for address in addresses]
-        return connection.send_messages(messages) or 0
-    except Exception:
-        logger.exception("发送流程通知邮件失败（event %s）", event_pk)
-        return 0
+    connection = get_connection()
+    # One message per person: recipients do not see each other's addresses.
+    messages = [EmailMessage(subject, body, to=[address], connection=connection) for address in addresses]
+    return connection.send_messages(messages) or 0

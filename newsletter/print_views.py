@@ -4,10 +4,11 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_safe
 
+from . import tasks
 from .media import may_see_unpublished, without_body
 from .models import Issue, PublicFile
 from .printing import pdf, support
@@ -25,17 +26,30 @@ def _unavailable_response():
     return response
 
 
+PDF_BEING_PREPARED = "印刷版 PDF 正在生成，请稍后刷新。"
+
+
+def _being_prepared_response():
+    response = HttpResponse(PDF_BEING_PREPARED, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_safe
 def issue_pdf(request, year, number):
-    """The stored PDF of a public issue; generated here if the background job has not (yet) made it."""
+    """The stored PDF of a public issue. A request never renders one: a missing PDF is queued."""
     issue = get_object_or_404(Issue.objects.published().select_related("publication"), year=year, number=number)
     name = issue.pdf.name
     if not name or not default_storage.exists(name):
         if not support.pdf_available():
             return _unavailable_response()
-        name = pdf.generate_stored_pdf(issue.pk)
-        if not name:
-            raise Http404("本期没有印刷版。")
+        tasks.queue_pdf_once(issue.pk)
+        # With the immediate backend (`make run`) the task has already run, in-process: serve its file.
+        name = Issue.objects.filter(pk=issue.pk).values_list("pdf", flat=True).first()
+        if not name or not default_storage.exists(name):
+            response = _being_prepared_response()
+            return without_body(response) if request.method == "HEAD" else response
     bucket = bucket_storage(default_storage)
     if bucket is not None:
         return _redirect_to_bucket(bucket, issue, name)

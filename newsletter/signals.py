@@ -5,8 +5,8 @@ changes: an issue published, withdrawn, corrected, or a scheduled issue becoming
 the page cache (bumps its version) and the print edition (regenerates the PDF).
 
 ``issue_event_recorded`` is sent after the transaction that recorded a workflow step commits.
-Listener: the workflow email (``notifications``), which needs the workflow's labels, so the
-workflow does not import it back.
+Listener: the workflow email (queued by ``tasks``, written by ``notifications``), which needs the
+workflow's labels, so the workflow does not import it back.
 """
 
 from django.dispatch import Signal

@@ -1,13 +1,94 @@
-"""Background tasks (placeholder: the queue part of issue 17 owns this file and replaces it at merge).
+"""Every background task of the site, defined in one place (django-tasks' ``@task``).
 
-Only what object storage needs: ``sync_public_files``, enqueued on commit, idempotent, ids only.
+Each task takes only ids, is idempotent (running it twice leaves the same state) and is enqueued with
+``transaction.on_commit`` (``task_queue.enqueue_on_commit``), so a rolled-back change queues nothing.
+Retries, back-off and lost-task recovery are ``task_queue``'s; which backend runs them is settings'
+(``TASK_BACKEND``: in-process by default, the database queue and ``run_worker`` in production).
 """
 
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
 from django_tasks import task
 
+from . import cache as page_cache
+from . import public_files, task_queue
 
-@task()
+logger = logging.getLogger(__name__)
+
+PDF_QUEUED_KEY = "newsletter:pdf-queued:{}"
+
+
+@task
+@task_queue.retried
+def generate_issue_pdf(issue_id):
+    """Store the PDF of what is public now, or remove it if the issue is public no more; returns its name."""
+    from .printing import pdf, support
+
+    if not support.pdf_available():
+        # Not a failure to retry: the fonts or libraries will not appear by themselves.
+        logger.warning("未生成印刷版 PDF（期刊 %s）：%s", issue_id, support.unavailable_reason())
+        return ""
+    name = pdf.generate_stored_pdf(issue_id)
+    if name:
+        # The issue page's link says 「正在生成」 until now (newsletter/templatetags/print_edition.py).
+        page_cache.bump("印刷版 PDF 已生成", schedule_may_change=False)
+        task_queue.enqueue_on_commit(sync_public_files, issue_id)
+    return name
+
+
+@task
+@task_queue.retried
 def sync_public_files(issue_id):
-    from . import public_files
-
+    """Make the bucket's public copies of the issue's figures and PDF match whether it is public."""
     public_files.sync_issue(issue_id)
+
+
+@task
+@task_queue.retried
+def send_workflow_email(event_pk):
+    """The e-mail of one workflow event, sent once: an attempt that already succeeded is not repeated."""
+    from . import notifications
+
+    if task_queue.already_succeeded(send_workflow_email, [event_pk]):
+        return 0
+    return notifications.notify(event_pk)
+
+
+@task
+@task_queue.retried
+def publish_due():
+    """Publish the scheduled issues whose time has come (what ``manage.py publish_scheduled`` does)."""
+    from . import workflow
+
+    return [event.issue_id for event in workflow.publish_due()]
+
+
+def on_issue_event_recorded(sender, event_pk, **kwargs):
+    """Receiver of ``signals.issue_event_recorded``: the event's e-mail goes out as a task."""
+    task_queue.enqueue_on_commit(send_workflow_email, event_pk)
+
+
+def queue_pdf_once(issue_id):
+    """Enqueue the PDF of an issue unless that was done within the lease; True when enqueued now.
+
+    Readers who ask for a missing PDF and the worker's tick both come here: however many ask, one
+    task is queued per issue per ``TASK_LEASE_SECONDS`` (a shared cache — Redis — makes that hold
+    across web replicas).
+    """
+    key = PDF_QUEUED_KEY.format(issue_id)
+    if not cache.add(key, 1, timeout=settings.TASK_LEASE_SECONDS):
+        return False
+    task_queue.enqueue_on_commit(generate_issue_pdf, issue_id)
+    if not task_queue.uses_database_queue(generate_issue_pdf):
+        cache.delete(key)  # it has already run, in-process: the next missing PDF may be asked for again
+    return True
+
+
+def queue_missing_pdfs():
+    """The worker's duty: every public issue without a stored PDF gets one queued. Returns the ids."""
+    from .models import Issue
+
+    missing = Issue.objects.published().filter(pdf="").values_list("pk", flat=True)
+    return [pk for pk in missing if queue_pdf_once(pk)]

@@ -1,1 +1,1 @@
-from . import articles, issues, people  # noqa: F401  (registers the ModelAdmins)
+from . import articles, issues, people, task_results  # noqa: F401  (registers the ModelAdmins)
