@@ -16,6 +16,8 @@ from . import services as svc
 from .client import Client, fetch_url
 
 BUCKET = "newsletter-cluster"
+# django_tasks_db's DBTaskResult (app label "django_tasks_database"): the queue, as staff see it in the admin.
+TASK_TABLE = "django_tasks_database_dbtaskresult"
 DEMO_PASSWORDS = {"editor": "demo-editor-pass", "reviewer": "demo-reviewer-pass", "chief": "demo-chief-pass"}
 
 # The demo's issues the test moves through the workflow, by state (newsletter/demo/content.py).

@@ -7,6 +7,7 @@ import time
 import urllib.parse
 
 from .client import fetch_url, hrefs
+from .cluster import TASK_TABLE
 from .report import StepFailed
 
 PDF_WAIT_SECONDS = 120
@@ -145,6 +146,7 @@ def read_from_b(cluster, report, state):
     ours = [size for size in (image_size(fetch_url(url).body) for url in state["bucket_urls"]) if size == state["size"]]
     report.check("the uploaded figure is among them (same pixel size)", ours, state["size"])
 
+    state["pdf"] = issue["url"] + "pdf/"
     started = time.monotonic()
     answer, bucket, polls = pdf_from(cluster, reader, issue, report)
     waited = report.number("publish_pdf_ready_s", round(time.monotonic() - started, 1))
@@ -160,7 +162,7 @@ def read_from_b(cluster, report, state):
     )
     state["bucket_urls"].append(answer.location)
     done = cluster.sql(
-        "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE task_path LIKE %s AND status = 'SUCCESSFUL'",
+        f"SELECT count(*) FROM {TASK_TABLE} WHERE task_path LIKE %s AND status = 'SUCCESSFUL'",
         ("%generate_issue_pdf",),
     )[0][0]
     report.check("the worker ran generate_issue_pdf (SUCCESSFUL rows in the queue's table)", done, done)
@@ -170,7 +172,6 @@ def read_from_b(cluster, report, state):
         report.check(f"B: {feed} lists the issue", answer.status == 200 and issue["url"] in answer.text, answer.status)
     search = reader.get("/search/?q=" + urllib.parse.quote(article["title"]))
     report.check("B: search finds the article", search.status == 200 and article["url"] in search.text, search.status)
-    state["pdf"] = issue["url"] + "pdf/"
 
 
 def withdraw_and_check_gone(cluster, report, state):

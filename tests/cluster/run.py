@@ -126,14 +126,14 @@ def main():
         traceback.print_exc()
     finally:
         report.begin("stopping everything started, by PID")
-        logs = {name: started.log_of(name)[-3000:] for name in started.processes}
+        logs = {name: started.log_tail(name) for name in started.processes}
         pids = {name: process.pid for name, process in started.processes.items()}
         started.stop_all()
         report.info(f"stopped {pids} and dropped the database")
 
     if report.failures:
         for name, tail in logs.items():
-            print(f"\n--- last lines of {name}.log ---\n{tail}")
+            print(f"\n--- last lines of {name}.log (access-log lines left out) ---\n{tail}")
     report.write(ROOT / "test-artifacts" / "cluster.json", {"skipped": options.skip, "workdir": str(workdir)})
     if not options.keep:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -64,6 +64,11 @@ class Services:
         path = self.workdir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
+    def log_tail(self, name, lines=40):
+        """The last ``lines`` lines of a service's log that are not access-log lines (one per request)."""
+        kept = [line for line in self.log_of(name).splitlines() if not line.startswith("127.0.0.1 - - [")]
+        return "\n".join(kept[-lines:])
+
     def kill(self, name, sig=signal.SIGKILL):
         """Send ``sig`` to the service's process group (its own PID) and reap it."""
         process = self.processes.pop(name)

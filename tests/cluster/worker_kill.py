@@ -9,12 +9,13 @@ task, which would make the PDF appear without proving the lost one was retried.
 import json
 import time
 
+from .cluster import TASK_TABLE
 from .publishing import move, pdf_from, wait_for
 from .report import StepFailed
 
-TASKS = """
+TASKS = f"""
 SELECT id::text, status, args_kwargs::text, worker_ids::text, started_at, finished_at, exception_class_path
-FROM django_tasks_db_dbtaskresult WHERE task_path LIKE %s ORDER BY enqueued_at
+FROM {TASK_TABLE} WHERE task_path LIKE %s ORDER BY enqueued_at
 """
 
 
