@@ -164,6 +164,15 @@ if WEB_REPLICAS > 1:
             f"WEB_REPLICAS={WEB_REPLICAS}：多个 Web 副本不能各用自己的内存和磁盘，必须设置 {'、'.join(_missing)}。"
         )
 
+# Sessions stay in the database (Django's default, said here on purpose): only signed-in staff and readers
+# of a preview link have one (the page cache serves everyone else without), every replica sees them, and
+# unlike a cache they survive a Redis restart or eviction — an editor is never signed out mid-edit, a
+# preview link's figure grants (newsletter/previews.py) hold on whichever replica the next request reaches.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The scheme of public copies' URLs under AWS_S3_CUSTOM_DOMAIN (django-storages reads this name): https:
+# for a CDN; docker compose serves them through its plain-HTTP proxy on localhost (http:).
+AWS_S3_URL_PROTOCOL = os.environ.get("AWS_S3_URL_PROTOCOL") or "https:"
+
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
