@@ -258,6 +258,8 @@ if AWS_STORAGE_BUCKET_NAME:
         "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
         "region_name": os.environ.get("AWS_S3_REGION_NAME") or "us-east-1",
         "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        # Signature version 4 everywhere (MinIO and newer AWS regions accept no other): X-Amz-Expires in signed URLs.
+        "signature_version": "s3v4",
         # A CDN in front of the bucket: used for public copies only, never for signed URLs.
         "public_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
         "public_acl": MEDIA_PUBLIC_ACL,
@@ -296,10 +298,16 @@ FIGURE_STORED_MAX_PIXELS = int(os.environ.get("FIGURE_STORED_MAX_PIXELS", str(8_
 # refuses private, loopback and link-local addresses). Empty in production; tests add the loopback.
 FIGURE_FETCH_ALLOWED_NETWORKS = []
 # The admin import's uploaded files wait here between the preview and the confirmation
-# (newsletter/admin/pending_uploads.py): private, never under MEDIA_ROOT, never served. With several
-# web machines, point it at a folder they share.
+# (newsletter/admin/pending_uploads.py): private, never under MEDIA_ROOT, never served.
 IMPORT_PENDING_DIR = Path(
     os.environ.get("IMPORT_PENDING_DIR") or Path(tempfile.gettempdir()) / "newsletter-import-pending"
+)
+# With a bucket, the pending files wait in it (under import-pending/), so that a preview on one web
+# replica can be confirmed on another; else in that folder, which the code uses directly.
+STORAGES["import_pending"] = (
+    {"BACKEND": "newsletter.storage.MediaStorage", "OPTIONS": {**_bucket_options, "location": "import-pending"}}
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": IMPORT_PENDING_DIR}}
 )
 IMPORT_PENDING_HOURS = int(os.environ.get("IMPORT_PENDING_HOURS", "24"))
 IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))  # one preview

@@ -31,3 +31,7 @@ from pathlib import Path  # noqa: E402
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsletter-test-media-"))
 CONTENT_VERSION_FILE = MEDIA_ROOT / "content-version"
 IMPORT_PENDING_DIR = Path(tempfile.mkdtemp(prefix="newsletter-test-pending-"))
+STORAGES["import_pending"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": IMPORT_PENDING_DIR},
+}

@@ -6,6 +6,7 @@ expires) is ever baked into stored HTML. The media view (``newsletter/media.py``
 fetch a file and redirects to the public copy or to a short-lived signed URL made here.
 """
 
+from botocore.exceptions import ClientError
 from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name, setting
@@ -61,6 +62,22 @@ class MediaStorage(S3Storage):
         except self.connection.meta.client.exceptions.NoSuchKey:
             return None
         return answer["Body"].read()
+
+    def create_once(self, name):
+        """Write an empty object ``name`` unless it exists; True for the one caller that wrote it.
+
+        S3's conditional write (If-None-Match: *): of any number of requests on any machines, exactly
+        one succeeds — what ``os.rename`` of a folder gives on one machine.
+        """
+        try:
+            self.client.put_object(
+                Bucket=self.bucket_name, Key=self._normalize_name(clean_name(name)), Body=b"", IfNoneMatch="*"
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"PreconditionFailed", "ConditionalRequestConflict"}:
+                return False
+            raise
+        return True
 
     @property
     def client(self):

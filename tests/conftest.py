@@ -40,3 +40,53 @@ def chief_user(db):
 def no_page_cache(settings):
     """For tests of what a page shows: every request renders it (``pytest.mark.usefixtures``)."""
     settings.PAGE_CACHE_ENABLED = False
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3 server (moto) on a free loopback port for the whole run, stopped at its end."""
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def bucket(settings, s3_endpoint):
+    """The default storage is a fresh private bucket (newsletter.storage.MediaStorage) for this test."""
+    import uuid
+
+    import boto3
+    from django.core.files.storage import default_storage
+
+    options = {
+        "bucket_name": f"test-{uuid.uuid4().hex[:16]}",
+        "endpoint_url": s3_endpoint,
+        "access_key": "test-key",
+        "secret_key": "test-secret",  # noqa: S105 (moto accepts any)
+        "region_name": "us-east-1",
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+        "public_acl": "public-read",
+        "querystring_expire": 300,
+    }
+    boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        aws_access_key_id="test-key",
+        aws_secret_access_key="test-secret",  # noqa: S106
+        region_name="us-east-1",
+    ).create_bucket(Bucket=options["bucket_name"])
+    # Assigning STORAGES resets Django's cached storages (the setting_changed signal).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "newsletter.storage.MediaStorage", "OPTIONS": options},
+    }
+    return default_storage

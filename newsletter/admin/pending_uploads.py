@@ -10,8 +10,12 @@ folder is removed. Folders older than ``IMPORT_PENDING_HOURS`` are removed whene
 stored; only names this module makes (a token, ``.incoming-<token>``, ``.claimed-<token>-<hex>``)
 are ever removed, whatever else the folder holds. The folder must be this program's own: one that
 belongs to another user is refused (``UnsafeFolder``), one that others may open is made private
-(0o700) with a warning in the log. One machine: with several web machines, point the setting at a
-folder they share.
+(0o700) with a warning in the log.
+
+With a bucket configured, ``STORAGES["import_pending"]`` is the bucket under ``import-pending/`` and
+the same steps run there (``pending_bucket``), so that a preview on one web replica can be confirmed
+on another. Otherwise it is this folder, used directly: the rules above (owner, mode, an atomic
+rename) need a real folder, which the Storage API does not expose.
 """
 
 import json
@@ -26,21 +30,27 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import InvalidStorageError, storages
 
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+from ..storage import bucket_storage
+from . import pending_bucket
+from .pending_rules import MANIFEST, Unavailable, gone, max_age, vanished
+from .pending_rules import TOKEN as _TOKEN
+
 _OURS = re.compile(r"^(?:\.incoming-)?[A-Za-z0-9_-]{32}$|^\.claimed-[A-Za-z0-9_-]{32}-[0-9a-f]{8}$")
-MANIFEST = "manifest.json"
 PRIVATE = 0o700
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["MANIFEST", "Unavailable", "UnsafeFolder", "claim", "discard", "purge_expired", "root", "store"]
 
-class Unavailable(Exception):
-    """The pending files cannot be imported; ``message`` says why, to the user."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+def _bucket():
+    """The bucket if ``STORAGES["import_pending"]`` is one, else None (the private folder)."""
+    try:
+        return bucket_storage(storages["import_pending"])
+    except InvalidStorageError:
+        return None
 
 
 class UnsafeFolder(Unavailable):
@@ -69,6 +79,8 @@ def root():
 
 def store(user, files, options):
     """Keep ``files`` ([(name, bytes)]) with ``options`` for ``user``; returns the token for the session."""
+    if bucket := _bucket():
+        return pending_bucket.store(bucket, user, files, options)
     purge_expired()
     token = secrets.token_urlsafe(24)
     incoming = root() / f".incoming-{token}"
@@ -84,27 +96,28 @@ def store(user, files, options):
 def claim(token, user):
     """The pending files of ``token`` as (options, [(name, bytes)]), taken so that no one can confirm
     them again. Raises ``Unavailable`` (and takes nothing) for a token that is not ``user``'s."""
-    gone = Unavailable("待导入的文件已不在（已经导入、已过期被清理或已被取消），没有导入任何文件，请重新上传。")
+    if bucket := _bucket():
+        return pending_bucket.claim(bucket, token, user)
     if not isinstance(token, str) or not _TOKEN.match(token):
-        raise gone
+        raise gone()
     folder = root() / token
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise gone from error
+        raise gone() from error
     if manifest.get("user") != user.pk:
         raise Unavailable("这些待导入的文件不是您上传的，没有导入任何文件。")
     claimed = root() / f".claimed-{token}-{secrets.token_hex(4)}"
     try:
         os.rename(folder, claimed)
     except OSError as error:  # another request claimed it first
-        raise gone from error
+        raise gone() from error
     try:
-        if time.time() - manifest["created"] > _max_age():
-            raise gone
+        if time.time() - manifest["created"] > max_age():
+            raise gone()
         files = [(name, (claimed / f"{n:03d}").read_bytes()) for n, name in enumerate(manifest["names"])]
     except OSError as error:
-        raise Unavailable("上传的文件已不在临时目录中（可能已被清理），没有导入任何文件，请重新上传。") from error
+        raise vanished() from error
     finally:
         shutil.rmtree(claimed, ignore_errors=True)
     return manifest["options"], files
@@ -112,6 +125,8 @@ def claim(token, user):
 
 def discard(token, user):
     """Drop ``user``'s pending upload ``token`` (a new preview replaces it); another's is left alone."""
+    if bucket := _bucket():
+        return pending_bucket.discard(bucket, token, user)
     if not isinstance(token, str) or not _TOKEN.match(token):
         return
     folder = root() / token
@@ -126,17 +141,15 @@ def discard(token, user):
 def purge_expired(now=None):
     """Remove the pending folders (and half-written or half-claimed ones) older than the limit; an
     entry of any other name (or a link) is not this module's and stays."""
+    if bucket := _bucket():
+        return pending_bucket.purge_expired(bucket, now)
     now = time.time() if now is None else now
     for entry in root().iterdir():
         if not _OURS.match(entry.name):
             continue
         try:
             status = entry.lstat()
-            if stat.S_ISDIR(status.st_mode) and now - status.st_mtime > _max_age():
+            if stat.S_ISDIR(status.st_mode) and now - status.st_mtime > max_age():
                 shutil.rmtree(entry, ignore_errors=True)
         except OSError:
             continue
-
-
-def _max_age():
-    return settings.IMPORT_PENDING_HOURS * 3600
