@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django_tasks import task
 
 from . import cache as page_cache
@@ -92,3 +93,19 @@ def queue_missing_pdfs():
 
     missing = Issue.objects.published().filter(pdf="").values_list("pk", flat=True)
     return [pk for pk in missing if queue_pdf_once(pk)]
+
+
+def periodic_duties():
+    """What ``run_worker`` does every ``WORKER_TICK_SECONDS``, besides running tasks. Returns a summary.
+
+    Scheduled issues that are due get ``publish_due`` queued (only then: no row every tick for
+    nothing); results RUNNING past the lease are failed and retried; public issues without a PDF
+    get one queued.
+    """
+    from .models import Issue
+
+    recovered = task_queue.recover_lost()
+    due = Issue.objects.filter(status=Issue.Status.SCHEDULED, published_at__lte=timezone.now()).exists()
+    if due:
+        task_queue.enqueue_on_commit(publish_due)
+    return {"recovered": recovered, "publish_due": due, "pdfs": queue_missing_pdfs()}
