@@ -24,6 +24,7 @@ DEMO_PASSWORDS = {"editor": "demo-editor-pass", "reviewer": "demo-reviewer-pass"
 ISSUES = """
 import json
 from newsletter.models import Issue
+from newsletter.printing import support
 def describe(issue):
     articles = list(issue.articles.order_by("pk"))
     return {"pk": issue.pk, "year": issue.year, "number": issue.number, "url": issue.get_absolute_url(),
@@ -32,6 +33,7 @@ found = {}
 for state in ("draft", "in_review", "approved", "published"):
     issue = Issue.objects.filter(status=state).order_by("year", "number").first()
     found[state] = describe(issue) if issue else None
+found["pdf_unavailable"] = "" if support.pdf_available() else support.unavailable_reason()
 print("ISSUES " + json.dumps(found, ensure_ascii=False))
 """
 
@@ -168,6 +170,9 @@ def start(services, options, report):
     report.info(cluster.manage("bootstrap").strip().replace("\n", " | "))
     cluster.issues = json.loads(cluster.manage("shell", "-c", ISSUES).split("ISSUES ", 1)[1])
     report.number("setup_database_s", round(time.monotonic() - started, 1))
+    missing = cluster.issues.pop("pdf_unavailable")
+    # The PDF checks would only wait and time out: say why at once (.ci/run installs these packages).
+    report.require("this machine can render the print edition (Pango, Noto CJK fonts)", not missing, missing)
 
     for replica, port in ports.items():
         cluster.replicas[replica] = svc.start_replica(services, f"replica-{replica}", cluster.host_env(replica), port)
