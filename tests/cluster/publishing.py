@@ -64,6 +64,17 @@ def image_size(data):
         return None
 
 
+def public_copy(answer, bucket_url):
+    """``answer`` if it redirects to a public copy in the bucket (not a signed URL), else None."""
+    if (
+        answer.status == 302
+        and answer.location.startswith(bucket_url + "/public/")
+        and "Signature" not in answer.location
+    ):
+        return answer
+    return None
+
+
 def pdf_from(cluster, client, issue, report, seconds=PDF_WAIT_SECONDS):
     """Poll the issue's /pdf/ until it stops answering 503; (final answer, bucket answer, polls of 503)."""
     path = issue["url"] + "pdf/"
@@ -124,48 +135,62 @@ def read_from_b(cluster, report, state):
         media = hrefs(article_page.text, r"^/media/")
     report.require("B: the page links the figure as /media/…", media, media)
     state["media"] = media
-    state["bucket_urls"] = []
-    endpoint = cluster.endpoint
-    for path in media:
-        answer = reader.get(path)
-        report.check(
-            f"B: {path} answers 302 to the bucket on the S3 server",
-            answer.status == 302 and answer.location.startswith(endpoint + "/"),
-            answer.location or answer.status,
-        )
-        if answer.status != 302:
-            continue
-        public = fetch_url(answer.location)
-        kind = public.headers.get("content-type", "")
-        report.check(
-            "anonymous GET of the bucket URL: 200, an image type, the image's bytes",
-            public.status == 200 and kind.startswith("image/") and image_size(public.body),
-            f"{public.status} {kind} {len(public.body)} bytes {image_size(public.body)} cache-control={public.headers.get('cache-control', '')!r}",
-        )
-        state["bucket_urls"].append(answer.location)
-    ours = [size for size in (image_size(fetch_url(url).body) for url in state["bucket_urls"]) if size == state["size"]]
-    report.check("the uploaded figure is among them (same pixel size)", ours, state["size"])
-
     state["pdf"] = issue["url"] + "pdf/"
+    state["bucket_urls"] = []
+
     started = time.monotonic()
     answer, bucket, polls = pdf_from(cluster, reader, issue, report)
-    waited = report.number("publish_pdf_ready_s", round(time.monotonic() - started, 1))
+    waited = report.number("publish_to_pdf_s", round(time.monotonic() - started, 1))
     report.require(
-        f"B: /pdf/ answered 503 while being prepared, then 302 to the bucket ({polls.count(503)} × 503, {waited} s)",
-        answer is not None and answer.status == 302 and answer.location.startswith(endpoint + "/"),
+        f"B: /pdf/ answered 503 while the worker prepared it, then 302 to the bucket ({polls.count(503)} × 503, {waited} s)",
+        answer is not None and answer.status == 302 and answer.location.startswith(cluster.endpoint + "/"),
         answer,
     )
     report.check(
-        "anonymous GET of the PDF's bucket URL: 200 and %PDF",
+        "anonymous GET of that URL: 200 and %PDF",
         bucket.status == 200 and bucket.body.startswith(b"%PDF"),
         f"{bucket.status} {bucket.headers.get('content-type', '')} {len(bucket.body)} bytes",
     )
-    state["bucket_urls"].append(answer.location)
-    done = cluster.sql(
-        f"SELECT count(*) FROM {TASK_TABLE} WHERE task_path LIKE %s AND status = 'SUCCESSFUL'",
-        ("%generate_issue_pdf",),
-    )[0][0]
-    report.check("the worker ran generate_issue_pdf (SUCCESSFUL rows in the queue's table)", done, done)
+    renders = cluster.sql(
+        f"SELECT extract(epoch FROM finished_at - started_at) FROM {TASK_TABLE} "
+        "WHERE task_path LIKE %s AND status = 'SUCCESSFUL' AND args_kwargs->'args'->>0 = %s",
+        ("%generate_issue_pdf", str(issue["pk"])),
+    )
+    report.check(
+        "the worker ran its generate_issue_pdf task (SUCCESSFUL in the queue's table)",
+        renders,
+        f"render took {float(renders[0][0]):.1f} s" if renders else "no SUCCESSFUL row",
+    )
+
+    # Until the sync task has made the public copies, readers are sent to short-lived signed URLs.
+    started = time.monotonic()
+    for path in [*media, state["pdf"]]:
+        answer = wait_for(lambda path=path: public_copy(reader.get(path), cluster.bucket_url), 60, interval=0.5)
+        report.check(
+            f"B: {path} answers 302 to its public copy in the bucket (public/…, unsigned)",
+            answer,
+            answer.location if answer else reader.get(path).location,
+        )
+        if not answer:
+            continue
+        public = fetch_url(answer.location)
+        kind = public.headers.get("content-type", "")
+        caching = public.headers.get("cache-control", "")
+        is_pdf = path == state["pdf"]
+        report.check(
+            f"anonymous GET of the public copy: 200, {'%PDF' if is_pdf else 'an image'}, cached for a year",
+            public.status == 200
+            and (public.body.startswith(b"%PDF") if is_pdf else kind.startswith("image/") and image_size(public.body))
+            and "max-age=31536000" in caching,
+            f"{public.status} {kind} {len(public.body)} bytes, Cache-Control: {caching}",
+        )
+        state["bucket_urls"].append(answer.location)
+        if not is_pdf:
+            state.setdefault("sizes", []).append(image_size(public.body))
+    report.number("publish_to_public_copies_s", round(time.monotonic() - started + waited, 1))
+    report.check(
+        "the uploaded figure is among them (same pixel size)", state["size"] in state.get("sizes", []), state["size"]
+    )
 
     for feed in ("/feeds/issues/", "/feeds/issues/atom/"):
         answer = reader.get(feed)

@@ -59,7 +59,12 @@ def main():
     )
     parser.add_argument("--load-seconds", type=int, default=20, help="seconds of readers in step 6 (default 20)")
     parser.add_argument("--readers", type=int, default=8, help="concurrent reader threads in step 6 (default 8)")
-    parser.add_argument("--lease-seconds", type=int, default=8, help="TASK_LEASE_SECONDS for the worker (default 8)")
+    parser.add_argument(
+        "--lease-seconds",
+        type=int,
+        default=30,
+        help="TASK_LEASE_SECONDS (default 30): longer than any PDF render, or a render in progress is taken as lost",
+    )
     parser.add_argument("--skip", action="append", default=[], choices=STEPS, help="leave a step out (repeatable)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, backup)")
     options = parser.parse_args()

@@ -24,8 +24,8 @@ def pdf_tasks(cluster, issue_pk):
     rows = []
     for row in cluster.sql(TASKS, ("%generate_issue_pdf",)):
         arguments = json.loads(row[2])
-        values = list(arguments.get("args", [])) + list(arguments.get("kwargs", {}).values())
-        if issue_pk in values:
+        # The issue's id is the first argument; kwargs hold the queue's own "attempt" number.
+        if (arguments.get("args") or [None])[0] == issue_pk:
             rows.append(
                 {
                     "id": row[0],
