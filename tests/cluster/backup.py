@@ -2,8 +2,8 @@
 restore them as the README says, and check replica B serves the same pages and files as before.
 
 The public copies under ``public/`` are derived data (``sync_public_files`` makes them from the
-database and the private objects), so they are backed up with the rest but not put back: the restore
-re-makes them with ``manage.py sync_public_files --all``, as it would after losing a bucket.
+database and the private objects), so, as the README's procedure says, they are not backed up: the
+restore re-makes them with ``manage.py sync_public_files --all``.
 
 HTML is compared after removing only CSP nonces and CSRF tokens (``publishing.strip_volatile``): they
 change on every request by design. Figures and the PDF are compared byte for byte.
@@ -17,28 +17,32 @@ import time
 
 from . import services as svc
 from .client import fetch_url
-from .publishing import pdf_from, strip_volatile, wait_for
+from .publishing import pdf_from, public_copy, strip_volatile, wait_for
 from .report import StepFailed
 
 PUBLIC_PREFIX = "public/"
 
 
-def snapshot(cluster, report, pages, files):
-    """{name: sha256 of the body} for pages (HTML, volatile parts stripped) and files (bytes via the redirect)."""
+def snapshot(cluster, pages, files):
+    """({name: sha256 of the body}, {name: redirect target}, parts stripped) for pages (HTML, volatile
+    parts stripped) and files (the bytes their /media/ or /pdf/ redirect leads to)."""
     reader = cluster.client("B")
-    result = {}
+    digests, targets, stripped = {}, {}, 0
     for name, path in pages.items():
         answer = reader.get(path)
         if answer.status != 200:
             raise StepFailed(f"B: {path} answered {answer.status}")
-        result[name] = hashlib.sha256(strip_volatile(answer.text).encode()).hexdigest()
+        html, removed = strip_volatile(answer.text)
+        digests[name] = hashlib.sha256(html.encode()).hexdigest()
+        stripped += removed
     for name, path in files.items():
         answer = reader.get(path)
         body = fetch_url(answer.location).body if answer.status == 302 else b""
         if not body:
             raise StepFailed(f"B: {path} answered {answer}")
-        result[name] = hashlib.sha256(body).hexdigest()
-    return result
+        digests[name] = hashlib.sha256(body).hexdigest()
+        targets[name] = answer.location
+    return digests, targets, stripped
 
 
 def bucket_objects(client, bucket):
@@ -49,9 +53,11 @@ def bucket_objects(client, bucket):
 
 
 def backup_bucket(client, bucket, folder):
-    """Every object to ``folder``/<key>, with its content type in ``folder``/objects.json."""
+    """Every object but the public copies to ``folder``/<key>, with its content type in ``folder``/objects.json."""
     index = {}
     for key in bucket_objects(client, bucket):
+        if key.startswith(PUBLIC_PREFIX):
+            continue
         answer = client.get_object(Bucket=bucket, Key=key)
         target = folder / "objects" / key
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -62,12 +68,10 @@ def backup_bucket(client, bucket, folder):
 
 
 def restore_bucket(client, bucket, folder):
-    """The private objects put back (the public copies are re-made by sync_public_files)."""
+    """The objects put back, private as they were (the public copies are re-made by sync_public_files)."""
     index = json.loads((folder / "objects.json").read_text())
     restored = 0
     for key, meta in index.items():
-        if key.startswith(PUBLIC_PREFIX):
-            continue
         extra = {"ContentType": meta["content_type"]} if meta["content_type"] else {}
         if meta["cache_control"]:
             extra["CacheControl"] = meta["cache_control"]
@@ -95,7 +99,7 @@ def backup_and_restore(cluster, report):
 
     issue = cluster.issues["published"]  # the demo's published issue: it has the demo's figure
     reader = cluster.client("B")
-    answer, _, polls = pdf_from(cluster, reader, issue, report, seconds=120)
+    answer, _, _ = pdf_from(cluster, reader, issue, report, seconds=120)
     report.require(
         "the issue to compare has its PDF (made by the worker's periodic duty)", answer and answer.status == 302, answer
     )
@@ -110,8 +114,15 @@ def backup_and_restore(cluster, report):
         "atom": "/feeds/issues/atom/",
     }
     files = {"figure": figure, "pdf": issue["url"] + "pdf/"}
-    before = snapshot(cluster, report, pages, files)
-    report.check(f"fetched from B before the backup: {', '.join(before)}", True, figure)
+    for name, path in files.items():
+        made = wait_for(lambda path=path: public_copy(reader.get(path), cluster.bucket_url), 60, interval=0.5)
+        report.require(f"the {name} has its public copy", made, path)
+    before, targets, stripped = snapshot(cluster, pages, files)
+    report.check(
+        f"fetched from B before the backup: {', '.join(before)}",
+        True,
+        f"{figure}; {stripped} CSP nonces/CSRF tokens stripped from the HTML",
+    )
 
     folder = cluster.workdir / "backup"
     (folder / "objects").mkdir(parents=True)
@@ -125,19 +136,18 @@ def backup_and_restore(cluster, report):
         {"dump_bytes": dump.stat().st_size, "objects": len(index), "seconds": round(time.monotonic() - started, 1)},
     )
     report.check(
-        f"backed up: pg_dump -Fc ({dump.stat().st_size} bytes) and {len(index)} objects "
-        f"({sum(1 for k in index if k.startswith(PUBLIC_PREFIX))} public copies)",
+        f"backed up: pg_dump -Fc ({dump.stat().st_size} bytes) and the bucket's {len(index)} private objects",
         dump.stat().st_size > 0 and index,
     )
 
     cluster.services.stop(cluster.worker_name)  # a worker would fail its ticks while the database is gone
     svc.drop_database(cluster.admin_url, cluster.database_name)
     deleted = empty_bucket(s3, BUCKET)
-    gone = reader.get(issue["url"])  # the page cache may still hold it; the files must be gone
+    gone = fetch_url(targets["figure"]).status
     report.check(
-        f"database dropped and bucket emptied ({deleted} objects); the figure's bucket object is gone",
-        not bucket_objects(s3, BUCKET),
-        gone.status,
+        f"database dropped, bucket emptied ({deleted} objects, public copies included)",
+        not bucket_objects(s3, BUCKET) and gone in (403, 404),
+        f"the figure's public URL now answers {gone}",
     )
 
     started = time.monotonic()
@@ -157,13 +167,19 @@ def backup_and_restore(cluster, report):
     )
     cluster.start_worker("worker-3")
 
-    def identical():
+    def answered():
         try:
-            return snapshot(cluster, report, pages, files)
+            return snapshot(cluster, pages, files)
         except StepFailed:
             return None
 
-    after = wait_for(identical, 20, interval=1)
-    report.require("B answers every page and file again after the restore", after)
+    again = wait_for(answered, 20, interval=1)
+    report.require("B answers every page and file again after the restore", again)
+    after, targets_after, _ = again
     for name in before:
         report.check(f"after restore, {name} is identical to before", before[name] == after[name], before[name][:12])
+    report.check(
+        "after restore, the figure and the PDF redirect to the same public addresses (content-hashed)",
+        targets == targets_after,
+        targets_after,
+    )

@@ -235,6 +235,8 @@ def withdraw_and_check_gone(cluster, report, state):
 
 
 def strip_volatile(html):
-    """What legitimately differs between two renderings of one page: CSP nonces and CSRF tokens."""
-    html = re.sub(r'nonce="[^"]*"', 'nonce=""', html)
-    return re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]*"', r'\1"', html)
+    """What legitimately differs between two renderings of one page: CSP nonces and CSRF tokens.
+    Returns (html without them, how many were removed)."""
+    html, nonces = re.subn(r'nonce="[^"]*"', 'nonce=""', html)
+    html, tokens = re.subn(r'(name="csrfmiddlewaretoken" value=")[^"]*"', r'\1"', html)
+    return html, nonces + tokens

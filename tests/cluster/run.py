@@ -62,8 +62,8 @@ def main():
     parser.add_argument(
         "--lease-seconds",
         type=int,
-        default=30,
-        help="TASK_LEASE_SECONDS (default 30): longer than any PDF render, or a render in progress is taken as lost",
+        default=15,
+        help="TASK_LEASE_SECONDS (default 15): longer than any PDF render, or a render in progress is taken as lost",
     )
     parser.add_argument("--skip", action="append", default=[], choices=STEPS, help="leave a step out (repeatable)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, backup)")
