@@ -182,7 +182,8 @@ def start_replica(services, name, env, port, workers=2):
     conf = ROOT / "config" / "gunicorn.conf.py"
     if conf.exists():
         command += ["-c", str(conf)]
-    command += ["--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    # Without --no-control-socket every gunicorn on the machine shares ~/.gunicorn/gunicorn.ctl.
+    command += ["--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--no-control-socket"]
     process = services.start(name, command, env=env)
     wait_for_port(port, process, seconds=60, name=name)
     return f"http://127.0.0.1:{port}"
