@@ -7,7 +7,7 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_delete
 
         from . import cache_invalidation, derived, public_files, renditions, tasks, text_input
         from .printing.tasks import on_public_content_changed
@@ -17,6 +17,9 @@ class NewsletterConfig(AppConfig):
         public_content_changed.connect(on_public_content_changed, dispatch_uid="newsletter.printing.pdf")
         # Public copies in the bucket follow what readers can see (a task, enqueued on commit).
         public_content_changed.connect(public_files.on_public_content_changed, dispatch_uid="newsletter.public_files")
+        pre_delete.connect(
+            public_files.on_issue_deleted, sender="newsletter.Issue", dispatch_uid="newsletter.public_files"
+        )
         # Everyone a workflow step concerns hears about it by email (a task: newsletter/tasks.py).
         issue_event_recorded.connect(tasks.on_issue_event_recorded, dispatch_uid="newsletter.notifications")
         # Text is normalised where it enters: every save of a project model goes through one rule.

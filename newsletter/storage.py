@@ -59,8 +59,13 @@ class MediaStorage(S3Storage):
             answer = self.connection.meta.client.get_object(
                 Bucket=self.bucket_name, Key=self._normalize_name(clean_name(name)), Range=f"bytes=0-{size - 1}"
             )
-        except self.connection.meta.client.exceptions.NoSuchKey:
-            return None
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code in {"NoSuchKey", "404"}:
+                return None
+            if code == "InvalidRange":  # an empty object
+                return b""
+            raise
         return answer["Body"].read()
 
     def create_once(self, name):

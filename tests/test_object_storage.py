@@ -191,9 +191,11 @@ def test_a_figure_whose_object_is_not_an_image_is_never_redirected_to(bucket, ad
     assert admin_client.get(figure.image.url).status_code == 404
 
 
-def test_a_figure_whose_object_is_missing_answers_404(bucket, admin_client):
+def test_a_figure_whose_object_is_missing_or_empty_answers_404(bucket, admin_client):
     figure = factories.figure(factories.article(factories.issue(status=Issue.Status.DRAFT)))
     bucket.delete(figure.image.name)
+    assert admin_client.get(figure.image.url).status_code == 404
+    bucket.save(figure.image.name, ContentFile(b""))
     assert admin_client.get(figure.image.url).status_code == 404
 
 

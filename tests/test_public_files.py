@@ -194,6 +194,17 @@ def test_publishing_renders_the_pdf_into_the_bucket_and_withdrawing_removes_it_a
     assert client.get(pdf_address).status_code == 404
 
 
+def test_deleting_a_public_issue_deletes_its_public_copies(
+    bucket, chief_user, django_capture_on_commit_callbacks, approved_with_figures
+):
+    issue, _ = approved_with_figures
+    act(issue, workflow.PUBLISH, chief_user, django_capture_on_commit_callbacks)
+    assert len(bucket_keys(bucket)) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        Issue.objects.get(pk=issue.pk).delete()
+    assert bucket_keys(bucket) == {} and not PublicFile.objects.exists()
+
+
 def test_after_a_restore_the_command_remakes_every_copy_and_removes_strays(
     bucket, chief_user, django_capture_on_commit_callbacks, approved_with_figures
 ):
