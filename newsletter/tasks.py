@@ -14,7 +14,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import cache as page_cache
-from . import public_files, task_queue
+from . import notifications, public_files, task_queue, workflow
+from .models import Issue
+from .printing import pdf, support
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +27,11 @@ PDF_QUEUED_KEY = "newsletter:pdf-queued:{}"
 @task_queue.retried
 def generate_issue_pdf(issue_id):
     """Store the PDF of what is public now, or remove it if the issue is public no more; returns its name."""
-    from .printing import pdf, support
-
+    if not Issue.objects.published().filter(pk=issue_id).exists():
+        # Withdrawn (or never public) by the time this ran: whatever PDF it had must not stay, on
+        # any host — even one that could not render a new one.
+        pdf.delete_stored_pdf(issue_id)
+        return ""
     if not support.pdf_available():
         # Not a failure to retry: the fonts or libraries will not appear by themselves.
         logger.warning("未生成印刷版 PDF（期刊 %s）：%s", issue_id, support.unavailable_reason())
@@ -50,8 +55,6 @@ def sync_public_files(issue_id):
 @task_queue.retried
 def send_workflow_email(event_pk):
     """The e-mail of one workflow event, sent once: an attempt that already succeeded is not repeated."""
-    from . import notifications
-
     if task_queue.already_succeeded(send_workflow_email, [event_pk]):
         return 0
     return notifications.notify(event_pk)
@@ -61,8 +64,6 @@ def send_workflow_email(event_pk):
 @task_queue.retried
 def publish_due():
     """Publish the scheduled issues whose time has come (what ``manage.py publish_scheduled`` does)."""
-    from . import workflow
-
     return [event.issue_id for event in workflow.publish_due()]
 
 
@@ -89,8 +90,6 @@ def queue_pdf_once(issue_id):
 
 def queue_missing_pdfs():
     """The worker's duty: every public issue without a stored PDF gets one queued. Returns the ids."""
-    from .models import Issue
-
     missing = Issue.objects.published().filter(pdf="").values_list("pk", flat=True)
     return [pk for pk in missing if queue_pdf_once(pk)]
 
@@ -102,8 +101,6 @@ def periodic_duties():
     nothing); results RUNNING past the lease are failed and retried; public issues without a PDF
     get one queued.
     """
-    from .models import Issue
-
     recovered = task_queue.recover_lost()
     due = Issue.objects.filter(status=Issue.Status.SCHEDULED, published_at__lte=timezone.now()).exists()
     if due:

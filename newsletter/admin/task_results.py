@@ -3,6 +3,7 @@
 django_tasks_db registers a read-only admin that needs its own ``view`` permission. Rather than a
 migration granting it to each role, whoever may see unpublished issues (编辑, 审核, 主编) may read the
 queue: it shows nothing more than which issue's PDF or e-mail ran, and the error when one failed.
+The library's own labels are translated in locale/zh_Hans/LC_MESSAGES/django.po.
 """
 
 from django.contrib import admin
@@ -39,6 +40,14 @@ class TaskResultAdmin(DBTaskResultAdmin):
     @admin.display(description="状态", ordering="status")
     def status_label(self, obj):
         return STATUS_LABELS.get(obj.status, obj.status)
+
+    @admin.display(description="错误详情")
+    def formatted_traceback(self, obj):
+        return super().formatted_traceback(obj)
+
+    @admin.display(description="最早运行时间")
+    def display_run_after(self, obj):
+        return super().display_run_after(obj)
 
     @admin.display(description="错误")
     def error(self, obj):
