@@ -156,7 +156,13 @@ def load_while_publishing(cluster, report, options):
             "polls": {name: len(poller.polls) for name, poller in pollers.items()},
         },
     )
-    report.info(f"numbers: {report.numbers['load']}")
+    numbers = report.numbers["load"]
+    latency = numbers["latency_ms"]
+    report.info(
+        f"{requests} requests in {seconds:.0f} s ({numbers['requests_per_s']}/s) from {options.readers} readers on A and B; "
+        f"latency mean {latency['mean']} ms, p50 {latency['p50']}, p95 {latency['p95']}, p99 {latency['p99']}, "
+        f"max {latency['max']} ms; statuses {readers.statuses}; first seen after the publish answer: {numbers['first_seen']}"
+    )
     report.check(
         f"{requests} reader requests, every one answered 200 (0 errors)",
         set(readers.statuses) == {"200"},
