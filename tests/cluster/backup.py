@@ -120,7 +120,7 @@ def backup_and_restore(cluster, report):
     before, targets, stripped = snapshot(cluster, pages, files)
     report.check(
         f"fetched from B before the backup: {', '.join(before)}",
-        True,
+        len(before) == len(pages) + len(files),
         f"{figure}; {stripped} CSP nonces/CSRF tokens stripped from the HTML",
     )
 
@@ -162,7 +162,7 @@ def backup_and_restore(cluster, report):
     report.number("restore_seconds", round(time.monotonic() - started, 1))
     report.check(
         f"restored: pg_restore, {restored} private objects put back, sync_public_files --all, cache flushed",
-        True,
+        restored == len(index) and bucket_objects(s3, BUCKET),
         synced.strip()[-200:],
     )
     cluster.start_worker("worker-3")

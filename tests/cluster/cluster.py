@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import services as svc
 from .client import Client, fetch_url
+from .report import StepFailed
 
 BUCKET = "newsletter-cluster"
 # django_tasks_db's DBTaskResult (app label "django_tasks_database"): the queue, as staff see it in the admin.
@@ -79,9 +80,10 @@ class Cluster:
         return Client(self.replicas[replica])
 
     def staff(self, replica, username):
+        """A client signed in to the admin as the demo account ``username``; StepFailed if it cannot."""
         client = self.client(replica)
         if not client.login(username, DEMO_PASSWORDS[username]):
-            raise RuntimeError(f"{username} could not sign in on replica {replica}")
+            raise StepFailed(f"{username} could not sign in to the admin on replica {replica}")
         return client
 
     def issue_status(self, pk):

@@ -97,7 +97,6 @@ def publish_with_figure(cluster, report):
     issue = cluster.issues["draft"]
     article = issue["articles"][0]
     editor = cluster.staff("A", "editor")
-    report.check("editor signs in to the admin on replica A", True, "editor")
     editor.get(f"/admin/newsletter/article/{article['pk']}/change/")
     png, size = test_image()
     answer = editor.post(
@@ -114,8 +113,13 @@ def publish_with_figure(cluster, report):
     reviewer = cluster.staff("A", "reviewer")
     move(cluster, reviewer, issue, "approve", expect="approved")
     chief = cluster.staff("A", "chief")
-    move(cluster, chief, issue, "publish", expect="published")
-    report.check("submit → approve → publish over HTTP on A (editor, reviewer, chief)", True, issue["url"])
+    confirmed = move(cluster, chief, issue, "publish", expect="published")
+    status = cluster.issue_status(issue["pk"])
+    report.check(
+        "submit → approve → publish over HTTP on A (editor, reviewer, chief; publish confirmed)",
+        status == "published" and confirmed,
+        f"{issue['url']} is {status}",
+    )
     return {"issue": issue, "article": article, "size": size, "chief": chief}
 
 
@@ -202,8 +206,9 @@ def read_from_b(cluster, report, state):
 def withdraw_and_check_gone(cluster, report, state):
     """Step 4: withdraw through A; on both replicas every public trace is gone, and the bucket URLs too."""
     issue, article = state["issue"], state["article"]
-    move(cluster, state["chief"], issue, "withdraw", comment="集群测试：撤回本期。", expect="withdrawn")
-    report.check("withdrawn over HTTP on A (chief, with the confirmation)", True)
+    confirmed = move(cluster, state["chief"], issue, "withdraw", comment="集群测试：撤回本期。", expect="withdrawn")
+    status = cluster.issue_status(issue["pk"])
+    report.check("withdrawn over HTTP on A (chief, with the confirmation)", status == "withdrawn" and confirmed, status)
     article_urls = [a["url"] for a in issue["articles"]]
     for replica in ("A", "B"):
         reader = cluster.client(replica)

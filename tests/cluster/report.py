@@ -5,7 +5,12 @@ import time
 
 
 class StepFailed(Exception):
-    """A check the rest of its step depends on failed: the step stops there (the run goes on)."""
+    """A check the rest of its step depends on failed: the step stops there (the run goes on).
+    ``recorded``: the failure is already in the report (``Report.require``); otherwise the run records it."""
+
+    def __init__(self, message, recorded=False):
+        super().__init__(message)
+        self.recorded = recorded
 
 
 class Report:
@@ -36,7 +41,7 @@ class Report:
     def require(self, name, ok, detail=""):
         """A check the rest of the step needs: StepFailed when it fails."""
         if not self.check(name, ok, detail):
-            raise StepFailed(name)
+            raise StepFailed(name, recorded=True)
 
     def number(self, name, value):
         self.numbers[name] = value

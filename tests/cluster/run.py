@@ -112,7 +112,9 @@ def main():
                 result = step()
                 if key == "publish":
                     state = result
-            except StepFailed:
+            except StepFailed as failure:
+                if not failure.recorded:
+                    report.check(str(failure), False)
                 if key == "publish":
                     state = None
             except Exception as error:  # noqa: BLE001 - reported as a failed check, the next step still runs
@@ -124,8 +126,9 @@ def main():
         report.begin("local disks")
         written = local_files(running)
         report.check("no host wrote a file to its own MEDIA_ROOT", not written, written[:5])
-    except StepFailed:
-        pass
+    except StepFailed as failure:
+        if not failure.recorded:
+            report.check(str(failure), False)
     except Exception as error:  # noqa: BLE001
         report.check("the cluster started", False, f"{type(error).__name__}: {error}")
         traceback.print_exc()
