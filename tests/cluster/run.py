@@ -138,13 +138,14 @@ def main():
         pids = {name: process.pid for name, process in started.processes.items()}
         started.stop_all()
         report.info(f"stopped {pids} and dropped the database")
+        if not options.keep:  # here too when a signal ends the run
+            shutil.rmtree(workdir, ignore_errors=True)
 
     if report.failures:
         for name, tail in logs.items():
             print(f"\n--- last lines of {name}.log (access-log lines left out) ---\n{tail}")
-    report.write(ROOT / "test-artifacts" / "cluster.json", {"skipped": options.skip, "workdir": str(workdir)})
-    if not options.keep:
-        shutil.rmtree(workdir, ignore_errors=True)
+    kept = {"workdir": str(workdir)} if options.keep else {}
+    report.write(ROOT / "test-artifacts" / "cluster.json", {"skipped": options.skip, **kept})
     print()
     print(
         f"cluster test: {len(report.checks) - len(report.failures)} checks passed, {len(report.failures)} failed, {report.elapsed()} s"
