@@ -12,7 +12,6 @@ change on every request by design. Figures and the PDF are compared byte for byt
 import hashlib
 import json
 import re
-import subprocess
 import time
 
 from . import services as svc
@@ -87,11 +86,11 @@ def empty_bucket(client, bucket):
     return len(keys)
 
 
-def run(command, **kwargs):
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, **kwargs)
-    if result.returncode != 0:
-        raise StepFailed(f"{command[0]} failed: {result.stderr.strip()[:500]}")
-    return result.stdout
+def run(cluster, command):
+    code, out, err = cluster.services.run(command[0], command, timeout=300)
+    if code != 0:
+        raise StepFailed(f"{command[0]} failed: {err.strip()[:500]}")
+    return out
 
 
 def backup_and_restore(cluster, report):
@@ -128,7 +127,7 @@ def backup_and_restore(cluster, report):
     (folder / "objects").mkdir(parents=True)
     dump = folder / "newsletter.dump"
     started = time.monotonic()
-    run(["pg_dump", "-Fc", "--no-owner", "-f", str(dump), cluster.database_url])
+    run(cluster, ["pg_dump", "-Fc", "--no-owner", "-f", str(dump), cluster.database_url])
     s3 = svc.s3_client(cluster.endpoint)
     index = backup_bucket(s3, BUCKET, folder)
     report.number(
@@ -155,7 +154,7 @@ def backup_and_restore(cluster, report):
 
     with psycopg.connect(cluster.admin_url, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{cluster.database_name}"')
-    run(["pg_restore", "--no-owner", "--exit-on-error", "-d", cluster.database_url, str(dump)])
+    run(cluster, ["pg_restore", "--no-owner", "--exit-on-error", "-d", cluster.database_url, str(dump)])
     restored = restore_bucket(s3, BUCKET, folder)
     synced = cluster.manage("sync_public_files", "--all")
     cluster.flush_cache()

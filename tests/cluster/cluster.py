@@ -8,7 +8,6 @@ the test checks that nothing was written to any of those folders.
 
 import json
 import secrets
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +67,7 @@ class Cluster:
         return {**self.env, "MEDIA_ROOT": str(media), "CONTENT_VERSION_FILE": str(self.workdir / f"version-{host}")}
 
     def manage(self, *args, timeout=600):
-        return svc.manage(self.host_env("manage"), *args, timeout=timeout)
+        return svc.manage(self.services, self.host_env("manage"), *args, timeout=timeout)
 
     def sql(self, query, params=()):
         import psycopg
@@ -175,20 +174,13 @@ def start(services, options, report):
 
     started = time.monotonic()
     # collectstatic needs no database: it runs while migrate does.
-    static = subprocess.Popen(
-        [svc.PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=svc.ROOT,
-        env=cluster.host_env("manage"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+    static = services.start(
+        "collectstatic", [svc.PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=cluster.host_env("manage")
     )
-    try:
-        cluster.manage("migrate", "--noinput", "-v0")
-    finally:
-        _, errors = static.communicate(timeout=600)
-    if static.returncode != 0:
-        raise RuntimeError(f"collectstatic failed:\n{errors}")
+    cluster.manage("migrate", "--noinput", "-v0")
+    if static.wait(timeout=600) != 0:
+        raise RuntimeError(f"collectstatic failed:\n{services.log_of('collectstatic')}")
+    services.processes.pop("collectstatic")
     report.info(cluster.manage("bootstrap").strip().replace("\n", " | "))
     cluster.issues = json.loads(cluster.manage("shell", "-c", ISSUES).split("ISSUES ", 1)[1])
     report.number("setup_database_s", round(time.monotonic() - started, 1))

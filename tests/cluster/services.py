@@ -60,6 +60,31 @@ class Services:
         self.processes[name] = process
         return process
 
+    def run(self, name, command, env=None, timeout=600):
+        """A short-lived command, recorded by PID while it runs (a signal stops it with the rest):
+        (exit status, stdout, stderr)."""
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        key = f"{name} ({process.pid})"
+        self.processes[key] = process
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            out, err = process.communicate()
+            err += f"\n(stopped after {timeout} s)"
+        finally:
+            self.processes.pop(key, None)
+        return process.returncode, out, err
+
     def log_of(self, name):
         path = self.workdir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
@@ -167,14 +192,12 @@ def drop_database(admin_url, name):
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def manage(env, *args, timeout=600):
+def manage(services, env, *args, timeout=600):
     """``manage.py`` with the cluster's environment; its output, or RuntimeError with it."""
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args[:2])} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
+    code, out, err = services.run(f"manage.py {args[0]}", [PYTHON, "manage.py", *args], env=env, timeout=timeout)
+    if code != 0:
+        raise RuntimeError(f"manage.py {' '.join(args[:2])} failed:\n{out}\n{err}")
+    return out
 
 
 def start_replica(services, name, env, port, workers=2):
