@@ -10,13 +10,11 @@ class NewsletterConfig(AppConfig):
         from django.db.models.signals import post_migrate, pre_delete
 
         from . import cache_invalidation, derived, public_files, renditions, tasks, text_input
-        from .printing.tasks import on_public_content_changed
         from .signals import issue_event_recorded, public_content_changed
 
-        # The print edition follows what readers can see: (re)generate on publish/correction, drop on withdraw.
-        public_content_changed.connect(on_public_content_changed, dispatch_uid="newsletter.printing.pdf")
-        # Public copies in the bucket follow what readers can see (a task, enqueued on commit).
-        public_content_changed.connect(public_files.on_public_content_changed, dispatch_uid="newsletter.public_files")
+        # The print edition and the bucket's public copies follow what readers can see (both tasks,
+        # enqueued on commit by one receiver: newsletter/tasks.py).
+        public_content_changed.connect(tasks.on_public_content_changed, dispatch_uid="newsletter.printing.pdf")
         pre_delete.connect(
             public_files.on_issue_deleted, sender="newsletter.Issue", dispatch_uid="newsletter.public_files"
         )

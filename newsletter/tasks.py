@@ -1,7 +1,8 @@
 """Every background task of the site, defined in one place (django-tasks' ``@task``).
 
-Each task takes only ids, is idempotent (running it twice leaves the same state) and is enqueued with
-``transaction.on_commit`` (``task_queue.enqueue_on_commit``), so a rolled-back change queues nothing.
+Each task takes only ids, is idempotent (running it twice leaves the same state) and, when a change
+calls for it, is enqueued with ``transaction.on_commit`` (``task_queue.enqueue_on_commit``), so a
+rolled-back change queues nothing. A missing PDF (``queue_pdf_once``) follows no change: queued at once.
 Retries, back-off and lost-task recovery are ``task_queue``'s; which backend runs them is settings'
 (``TASK_BACKEND``: in-process by default, the database queue and ``run_worker`` in production).
 """
@@ -10,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -67,6 +69,23 @@ def publish_due():
     return [event.issue_id for event in workflow.publish_due()]
 
 
+def on_public_content_changed(sender, issue=None, reason="", **kwargs):
+    """Receiver of ``signals.public_content_changed``: the stored PDF and the public copies follow.
+
+    Rendering takes seconds, so the PDF is a task. A withdrawal removes the PDF at once, in the
+    request that withdrew it: the view answers 404 from then on anyway.
+    """
+    if issue is None:
+        return  # site-wide changes (a region renamed) reach each issue's PDF at its next correction
+    issue_id = issue.pk
+    if reason == "withdraw":
+        transaction.on_commit(lambda: pdf.delete_stored_pdf(issue_id))
+    else:
+        task_queue.enqueue_on_commit(generate_issue_pdf, issue_id)
+    # Public copies follow the state at once (withdrawn: deleted); a new PDF syncs again once stored.
+    task_queue.enqueue_on_commit(sync_public_files, issue_id)
+
+
 def on_issue_event_recorded(sender, event_pk, **kwargs):
     """Receiver of ``signals.issue_event_recorded``: the event's e-mail goes out as a task."""
     task_queue.enqueue_on_commit(send_workflow_email, event_pk)
@@ -82,7 +101,9 @@ def queue_pdf_once(issue_id):
     key = PDF_QUEUED_KEY.format(issue_id)
     if not cache.add(key, 1, timeout=settings.TASK_LEASE_SECONDS):
         return False
-    task_queue.enqueue_on_commit(generate_issue_pdf, issue_id)
+    # At once, not on commit: nothing is being changed here that the task must wait for (the issue
+    # is public already), and the reader's request with the immediate backend serves the result.
+    generate_issue_pdf.enqueue(issue_id)
     if not task_queue.uses_database_queue(generate_issue_pdf):
         cache.delete(key)  # it has already run, in-process: the next missing PDF may be asked for again
     return True
