@@ -50,7 +50,7 @@ def _check_caches():
         cache = caches[alias]
         cache.set(key, token, 30)
         if cache.get(key) != token:
-            raise RuntimeError(f"缓存 {alias} 未返回刚写入的探测值")
+            raise RuntimeError(f"缓存 {alias} 未返回刚写入的探测值。")
 
 
 def _check_storage():
