@@ -134,12 +134,6 @@ def _delete_if_unused(storage, key):
         sync_issue(issue_id)
 
 
-def on_public_content_changed(sender, issue=None, **kwargs):
-    if issue is None or bucket_storage(default_storage) is None:
-        return
-    enqueue_sync(issue.pk)
-
-
 def on_issue_deleted(sender, instance, **kwargs):
     """A deleted issue's rows go with it (CASCADE): its copies are deleted after the commit, unless shared."""
     storage = bucket_storage(default_storage)
@@ -148,9 +142,3 @@ def on_issue_deleted(sender, instance, **kwargs):
     keys = set(PublicFile.objects.filter(issue_id=instance.pk).values_list("key", flat=True))
     if keys:
         transaction.on_commit(lambda: [_delete_if_unused(storage, key) for key in keys])
-
-
-def enqueue_sync(issue_id):
-    from . import tasks  # deferred: the task runs this module
-
-    transaction.on_commit(lambda: tasks.sync_public_files.enqueue(issue_id))

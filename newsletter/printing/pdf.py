@@ -19,7 +19,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..models import Issue
-from ..storage import bucket_storage
 from . import qr
 
 logger = logging.getLogger(__name__)
@@ -121,11 +120,6 @@ def _store_if_still_public(issue, data):
         return ""
     if old and old != saved:
         transaction.on_commit(lambda: _delete_file(old))
-    if bucket_storage(default_storage) is not None:
-        # The new file gets its public copy, the old one loses its copy. Deferred import: the tasks run this module.
-        from .. import tasks
-
-        transaction.on_commit(lambda: tasks.sync_public_files.enqueue(issue.pk))
     logger.info("印刷版 PDF 已生成：%s（%d 字节）", saved, len(data))
     return saved
 
