@@ -7,7 +7,7 @@ PORT ?= 8000
 # Links made outside a request (e-mail, the PDF's QR code) point here; an address already set is kept.
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-browser lint install migrate demo clean bench load
+.PHONY: run test test-browser lint install migrate demo clean bench load cluster-test
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,13 @@ load: install
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get install -y -qq wrk || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }; }
 	$(PY) tests/load/run.py $(LOAD_ARGS)
+
+# Cluster test (issue 17): two gunicorn replicas, a worker, PostgreSQL (postgres@127.0.0.1:5432, or
+# CLUSTER_ARGS="--database-url postgres://..."), Redis and moto's S3 server, all on loopback; publishes,
+# withdraws, kills the worker mid-render, loads both replicas, backs up and restores (tests/cluster/run.py,
+# writes test-artifacts/cluster.json). Not part of `make test`. Installs redis-server when missing.
+cluster-test: install
+	@command -v redis-server >/dev/null 2>&1 || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -qq redis-server || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server; }; }
+	$(PY) tests/cluster/run.py $(CLUSTER_ARGS)
