@@ -83,6 +83,20 @@ def already_succeeded(task, args):
     return DBTaskResult.objects.successful().filter(task_path=task.module_path, args_kwargs__args=list(args)).exists()
 
 
+def pending(task, args):
+    """Whether an attempt of ``task`` with these arguments is queued or running (database queue only)."""
+    if not uses_database_queue(task):
+        return False
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=task.module_path,
+        args_kwargs__args=list(args),
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).exists()
+
+
 def recover_lost(now=None):
     """Fail and re-enqueue every result RUNNING past the lease. Returns how many were recovered."""
     from django_tasks_db.models import DBTaskResult

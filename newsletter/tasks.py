@@ -101,11 +101,13 @@ def queue_pdf_once(issue_id):
 
     Readers who ask for a missing PDF and the worker's tick both come here: however many ask, one
     task is queued per issue per ``TASK_LEASE_SECONDS`` (a shared cache — Redis — makes that hold
-    across web replicas).
+    across web replicas), and none while one is still queued or running.
     """
     key = PDF_QUEUED_KEY.format(issue_id)
     if not cache.add(key, 1, timeout=settings.TASK_LEASE_SECONDS):
         return False
+    if task_queue.pending(generate_issue_pdf, [issue_id]):
+        return False  # a render slower than the lease is still queued or running: no twin (the key stays)
     # At once, not on commit: nothing is being changed here that the task must wait for (the issue
     # is public already), and the reader's request with the immediate backend serves the result.
     generate_issue_pdf.enqueue(issue_id)

@@ -142,8 +142,8 @@ def test_the_worker_runs_the_published_issues_tasks_and_its_pdf_appears(database
     with default_storage.open(issue.pdf.name, "rb") as handle:
         assert "队列生成的印刷版" in normalise(pdf_text(handle.read()))
     assert {r.status for r in DBTaskResult.objects.all()} == {"SUCCESSFUL"}
-    # Storing the PDF queued one more sync of the public files, which the same batch ran.
-    assert len(results("sync_public_files")) == 2
+    # Local files have no public copies: no sync is queued (with a bucket: tests/test_public_files.py).
+    assert results("sync_public_files") == []
 
 
 def test_the_worker_sends_a_workflow_email_and_sends_it_once_however_often_it_is_queued(database_queue, people):
@@ -225,6 +225,20 @@ def test_a_tick_queues_due_scheduled_issues_and_missing_pdfs_and_the_worker_publ
     assert due.status == S.PUBLISHED
     assert due.events.filter(action=workflow.PUBLISH_DUE).count() == 1
     assert results("publish_due")[0].status == "SUCCESSFUL"
+
+
+def test_a_pdf_task_still_queued_or_running_gets_no_twin_when_its_lease_key_has_expired(database_queue):
+    issue = factories.issue(status=S.PUBLISHED)
+    factories.article(issue)
+    assert tasks.periodic_duties()["pdfs"] == [issue.pk]
+    cache.clear()  # the 'already queued' key has expired (a render slower than TASK_LEASE_SECONDS)
+    assert tasks.periodic_duties()["pdfs"] == []  # the queued task is still there: no second one
+    DBTaskResult.objects.filter(task_path__endswith="generate_issue_pdf").update(
+        status="RUNNING", started_at=timezone.now()
+    )
+    cache.clear()
+    assert tasks.periodic_duties()["pdfs"] == []  # running within its lease: no second one either
+    assert len(results("generate_issue_pdf")) == 1
 
 
 def test_a_missing_pdf_answers_503_and_queues_one_task_however_many_readers_ask(database_queue, client):
