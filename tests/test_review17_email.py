@@ -9,7 +9,6 @@ next one (451, as a server over its rate limit does); the database queue, the wo
 import datetime
 import io
 import signal
-import socket
 import socketserver
 import threading
 
