@@ -18,7 +18,7 @@ from django_tasks import task
 
 from . import cache as page_cache
 from . import notifications, public_files, task_queue, workflow
-from .models import Issue
+from .models import Issue, PublicFile
 from .printing import pdf, support
 from .storage import bucket_storage
 
@@ -82,13 +82,25 @@ def on_public_content_changed(sender, issue=None, reason="", **kwargs):
     if issue is None:
         return  # site-wide changes (a region renamed) reach each issue's PDF at its next correction
     issue_id = issue.pk
+    bucket = bucket_storage(default_storage) is not None
     if reason == "withdraw":
         transaction.on_commit(lambda: pdf.delete_stored_pdf(issue_id))
+        if bucket:
+            # 「图片不再公开」 at once, not when a worker gets to it (busy, or down): the copies are
+            # deleted in the request that withdrew; the task below is the backstop if the bucket fails now.
+            transaction.on_commit(lambda: _remove_public_copies_now(issue_id))
     else:
         task_queue.enqueue_on_commit(generate_issue_pdf, issue_id)
-    # Public copies follow the state at once (withdrawn: deleted); a new PDF syncs again once stored.
-    if bucket_storage(default_storage) is not None:
+    # Public copies follow the state (withdrawn: deleted); a new PDF syncs again once stored.
+    if bucket:
         task_queue.enqueue_on_commit(sync_public_files, issue_id)
+
+
+def _remove_public_copies_now(issue_id):
+    try:
+        public_files.sync_issue(issue_id)
+    except Exception:
+        logger.exception("撤回期刊 %s 时未能立即删除公开副本，已交给后台任务重试。", issue_id)
 
 
 def on_issue_event_recorded(sender, event_pk, **kwargs):
@@ -122,15 +134,35 @@ def queue_missing_pdfs():
     return [pk for pk in missing if queue_pdf_once(pk)]
 
 
+def queue_stale_public_copies():
+    """The worker's duty: copies left public for an issue that is not public (a sync that failed all its
+    attempts, a bucket that was down at the withdrawal) get a sync queued. Returns the issue ids."""
+    if bucket_storage(default_storage) is None:
+        return []
+    public = Issue.objects.published().values("pk")
+    stale = PublicFile.objects.exclude(issue_id__in=public).values_list("issue_id", flat=True).distinct()
+    queued = []
+    for issue_id in stale:
+        if not task_queue.pending(sync_public_files, [issue_id]):
+            sync_public_files.enqueue(issue_id)
+            queued.append(issue_id)
+    return queued
+
+
 def periodic_duties():
     """What ``run_worker`` does every ``WORKER_TICK_SECONDS``, besides running tasks. Returns a summary.
 
     Scheduled issues that are due get ``publish_due`` queued (only then: no row every tick for
     nothing); results RUNNING past the lease are failed and retried; public issues without a PDF
-    get one queued.
+    get one queued; copies left public for an issue that is not public get a sync queued.
     """
     recovered = task_queue.recover_lost()
     due = Issue.objects.filter(status=Issue.Status.SCHEDULED, published_at__lte=timezone.now()).exists()
     if due:
         task_queue.enqueue_on_commit(publish_due)
-    return {"recovered": recovered, "publish_due": due, "pdfs": queue_missing_pdfs()}
+    return {
+        "recovered": recovered,
+        "publish_due": due,
+        "pdfs": queue_missing_pdfs(),
+        "stale_copies": queue_stale_public_copies(),
+    }

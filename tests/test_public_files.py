@@ -235,3 +235,22 @@ def test_with_local_files_the_sync_does_nothing(chief_user, django_capture_on_co
     out = io.StringIO()
     call_command("sync_public_files", "--all", stdout=out)
     assert "未配置存储桶" in out.getvalue()
+
+
+def test_copies_left_public_for_an_issue_that_is_not_public_are_swept_by_the_workers_tick(
+    bucket, settings, chief_user, django_capture_on_commit_callbacks
+):
+    issue = factories.issue(status=Issue.Status.APPROVED)
+    figure = factories.figure(factories.article(issue))
+    act(issue, workflow.PUBLISH, chief_user, django_capture_on_commit_callbacks)
+    url = public_url(bucket, figure.image.name)
+    assert fetch(url)[0] == 200
+    # The issue stops being public without its copies going (a bucket down at the withdrawal, a sync
+    # that used up its attempts): written past the signals on purpose.
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.DRAFT)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert tasks.periodic_duties()["stale_copies"] == [issue.pk]
+    assert tasks.periodic_duties()["stale_copies"] == []  # queued once
+    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0, stdout=io.StringIO())
+    assert fetch(url)[0] in (403, 404)
+    assert not PublicFile.objects.filter(issue=issue).exists()

@@ -49,7 +49,7 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 done = tasks.periodic_duties()
-                if done["recovered"] or done["publish_due"] or done["pdfs"]:
+                if any(done.values()):
                     logger.info("定期任务：%s", done)
             except Exception:
                 # A database that is down now may be back at the next tick; the worker keeps going.
