@@ -194,6 +194,12 @@ _TASK_BACKENDS = {
 if TASK_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND 只能是 immediate 或 database，当前为「{TASK_BACKEND}」。")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND]}}
+if WEB_REPLICAS > 1 and TASK_BACKEND != "database":
+    # In-process tasks would render PDFs inside readers' and editors' requests and never retry a failure.
+    raise ImproperlyConfigured(
+        f"WEB_REPLICAS={WEB_REPLICAS}：多个 Web 副本时必须设置 TASK_BACKEND=database，"
+        "由 worker（python manage.py run_worker）执行后台任务。"
+    )
 # A failing task is tried again after TASK_RETRY_SECONDS, then twice that, four times … until
 # TASK_MAX_ATTEMPTS attempts in all; then it stays failed, with its traceback in the admin.
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = {"REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "WEB_REPLICAS", "DJANGO_SETTINGS_MODULE"}
+SHARED = {"REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "WEB_REPLICAS", "TASK_BACKEND", "DJANGO_SETTINGS_MODULE"}
 START = "import django; django.setup(); from django.conf import settings; print('started', settings.WEB_REPLICAS)"
 
 
@@ -57,9 +57,13 @@ def test_two_replicas_with_a_bucket_but_no_redis_refuse_to_start_naming_only_red
     assert "AWS_STORAGE_BUCKET_NAME" not in message
 
 
-def test_two_replicas_with_redis_and_a_bucket_start(tmp_path):
+def test_two_replicas_with_redis_a_bucket_and_the_database_queue_start(tmp_path):
     result = start_django(
-        tmp_path, WEB_REPLICAS="2", REDIS_URL="redis://127.0.0.1:6399/0", AWS_STORAGE_BUCKET_NAME="newsletter"
+        tmp_path,
+        WEB_REPLICAS="2",
+        REDIS_URL="redis://127.0.0.1:6399/0",
+        AWS_STORAGE_BUCKET_NAME="newsletter",
+        TASK_BACKEND="database",
     )
     assert result.stdout.split() == ["started", "2"], result.stderr
 
