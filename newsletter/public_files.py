@@ -24,8 +24,10 @@ from .storage import PUBLIC_PREFIX, bucket_storage
 
 logger = logging.getLogger(__name__)
 
-# A copy's address changes with its bytes, so it may be cached as long as caches allow.
-CACHE_FOREVER = "public, max-age=31536000, immutable"
+# A copy's address changes with its bytes, so a reader's browser may keep it for a year. Shared caches
+# (a CDN in front of the bucket) keep it five minutes, as every other withdrawable answer: a withdrawal
+# deletes the copy, and must reach them within minutes, not when a year is up.
+CACHE_FOREVER = "public, max-age=31536000, s-maxage=300, immutable"
 
 
 def sync_issue(issue_id):

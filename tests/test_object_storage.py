@@ -128,7 +128,7 @@ def test_a_published_issue_figure_redirects_to_its_public_copy_with_long_caching
     assert location.startswith(bucket_url(bucket, "public/")) and "X-Amz-Signature" not in location
     status, headers, body = fetch(location)
     assert (status, headers["Content-Type"]) == (200, "image/png")
-    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Cache-Control"] == "public, max-age=31536000, s-maxage=300, immutable"
     assert body == bucket.open(figure.image.name).read()
     assert fetch(bucket_url(bucket, figure.image.name))[0] == 403, "the private object stays private"
 

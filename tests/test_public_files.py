@@ -83,7 +83,7 @@ def test_publishing_makes_a_content_hashed_public_copy_of_every_figure_readable_
         assert key == f"public/{hashlib.sha256(data).hexdigest()[:32]}/{figure.image.name.rsplit('/', 1)[-1]}"
         status, headers, body = fetch(bucket.public_url(key))
         assert (status, headers["Content-Type"], body) == (200, "image/png", data)
-        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert headers["Cache-Control"] == "public, max-age=31536000, s-maxage=300, immutable"
 
 
 def test_withdrawing_deletes_the_public_copies_and_media_answers_404_republishing_makes_them_again(
