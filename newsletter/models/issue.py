@@ -159,6 +159,13 @@ class Issue(CleanTextModel, models.Model):
     # Written only by the print edition's renderer (printing/pdf.py), never from a form: a file
     # chosen by a person could be a page with scripts served from our own origin.
     pdf = models.FileField("PDF 印刷版", upload_to="issues/pdf/", blank=True, editable=False)
+    pdf_source_at = models.DateTimeField(
+        "印刷版内容时间",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="存储的印刷版 PDF 所依据的内容读取时间（数据库时钟）；较早开始的生成不会覆盖较晚开始的。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.functions import Now
 from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -85,6 +86,8 @@ def render_issue_pdf(issue, preview=False):
 def generate_stored_pdf(issue_id):
     """Render a public issue and store it as its ``pdf`` file; returns the stored name or ""."""
     with _generation_lock:
+        # When this render read the issue, by the database's clock (the same for every worker host).
+        started = Issue.objects.annotate(now=Now()).filter(pk=issue_id).values_list("now", flat=True).first()
         issue = print_queryset().published().filter(pk=issue_id).first()
         if issue is None:
             # Withdrawn (or never public) by the time we ran: a stale PDF must not stay reachable.
@@ -92,30 +95,41 @@ def generate_stored_pdf(issue_id):
             return ""
         data = render_issue_pdf(issue)
         rendered.send(sender=Issue, issue_id=issue_id)
-        return _store_if_still_public(issue, data)
+        return _store_if_still_public(issue, data, started)
 
 
-def _store_if_still_public(issue, data):
-    """Record the rendered file as the issue's PDF only if the issue is still public, under its row lock.
+def _store_if_still_public(issue, data, started):
+    """Record the rendered file as the issue's PDF only if the issue is still public and no render that
+    read it later has stored one meanwhile, under its row lock.
 
     The render took seconds without a lock, so the issue may have been withdrawn meanwhile. The
     check uses the page's rule (``published()``) with the row locked, as the workflow locks it: a
     withdrawal either committed before (we see it and keep nothing) or waits for us (and its own
-    clean-up then removes what we stored).
+    clean-up then removes what we stored). With several workers, a render that began before a
+    correction may finish after the one that followed it: ``pdf_source_at`` keeps the later one.
     """
     saved = default_storage.save(storage_name(issue), ContentFile(data))
     try:
         with transaction.atomic():
-            row = Issue.objects.select_for_update().filter(pk=issue.pk).published().values_list("pdf", flat=True)
-            old = next(iter(row), None)
-            if old is not None:
+            row = (
+                Issue.objects.select_for_update()
+                .filter(pk=issue.pk)
+                .published()
+                .values_list("pdf", "pdf_source_at")
+                .first()
+            )
+            old, newer = (row[0], row[1] is not None and row[1] > started) if row else (None, False)
+            if old is not None and not newer:
                 # update(), not save(): no signals, no updated_at bump, no race with an editor's save.
-                Issue.objects.filter(pk=issue.pk).update(pdf=saved)
+                Issue.objects.filter(pk=issue.pk).update(pdf=saved, pdf_source_at=started)
     except BaseException:
         _delete_file(saved)
         raise
-    if old is None:
+    if old is None or newer:
         _delete_file(saved)
+        if newer:
+            logger.info("期刊 %s 已有依据更新内容的印刷版，未保存这次较早开始的生成。", issue.pk)
+            return old
         logger.info("期刊 %s 在生成印刷版期间已不再公开，未保存 PDF。", issue.pk)
         return ""
     if old and old != saved:
@@ -129,7 +143,7 @@ def delete_stored_pdf(issue_id):
         name = Issue.objects.select_for_update().filter(pk=issue_id).values_list("pdf", flat=True).first()
         if not name:
             return
-        Issue.objects.filter(pk=issue_id).update(pdf="")
+        Issue.objects.filter(pk=issue_id).update(pdf="", pdf_source_at=None)
     transaction.on_commit(lambda: _delete_file(name))
 
 
