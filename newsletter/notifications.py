@@ -11,6 +11,7 @@ The person who made the move is not emailed about it.
 
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 
@@ -19,6 +20,10 @@ from .absolute_urls import absolute_url
 from .models import Article, Issue, IssueEvent
 from .person_names import display_name, related
 from .workflow import ACTION_LABELS
+
+# "This event's e-mail reached this address": kept long enough to outlast every retry of the task.
+DELIVERED_KEY = "newsletter:mail-delivered:{}:{}:{}"  # event id, its time (ids are reused after a restore), address
+DELIVERED_SECONDS = 7 * 24 * 3600
 
 SUBJECTS = {
     "submit": "【待审核】{issue} 已提交审核",
@@ -132,7 +137,14 @@ def notify(event_pk):
         return 0
     subject = subject_template.format(issue=event.issue)
     body = _body(event)
-    connection = get_connection()
-    # One message per person: recipients do not see each other's addresses.
-    messages = [EmailMessage(subject, body, to=[address], connection=connection) for address in addresses]
-    return connection.send_messages(messages) or 0
+    sent = 0
+    with get_connection() as connection:
+        # One message per person: recipients do not see each other's addresses. Each delivery is noted
+        # in the shared cache, so that a retry after a refusal half-way sends only to those still waiting.
+        for address in addresses:
+            delivered = DELIVERED_KEY.format(event.pk, event.created_at.timestamp(), address)
+            if cache.get(delivered):
+                continue
+            sent += EmailMessage(subject, body, to=[address], connection=connection).send() or 0
+            cache.set(delivered, True, timeout=DELIVERED_SECONDS)
+    return sent

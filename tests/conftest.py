@@ -36,6 +36,16 @@ def chief_user(db):
     return _user_in(roles.CHIEF, "chief1")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: database ids are reused from test to test, and keys made
+    from them (a workflow e-mail's deliveries, 'PDF already queued') must not carry over."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def no_page_cache(settings):
     """For tests of what a page shows: every request renders it (``pytest.mark.usefixtures``)."""
