@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from newsletter import roles
@@ -16,9 +16,10 @@ def superuser(db):
 
 
 def _user_in(group_name, username):
-    user = User.objects.create_user(username, f"{username}@example.com", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
+    # role_user recreates the group when a transactional test has flushed the rows the data migration made.
+    from tests.factories import role_user
+
+    return role_user(username, group_name)
 
 
 @pytest.fixture

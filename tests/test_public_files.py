@@ -237,6 +237,8 @@ def test_with_local_files_the_sync_does_nothing(chief_user, django_capture_on_co
     assert "未配置存储桶" in out.getvalue()
 
 
+# The worker runs outside any test transaction, as in production: db_worker closes and checks connections.
+@pytest.mark.django_db(transaction=True)
 def test_copies_left_public_for_an_issue_that_is_not_public_are_swept_by_the_workers_tick(
     bucket, settings, chief_user, django_capture_on_commit_callbacks
 ):

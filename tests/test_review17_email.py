@@ -95,6 +95,8 @@ def run_worker_batch():
             signal.signal(sig, handler)
 
 
+# The worker runs outside any test transaction, as in production: db_worker closes and checks connections.
+@pytest.mark.django_db(transaction=True)
 def test_a_retried_workflow_email_is_not_sent_again_to_a_reviewer_who_already_received_it(
     settings, smtp_one_per_connection, django_capture_on_commit_callbacks
 ):

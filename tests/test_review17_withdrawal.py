@@ -37,6 +37,8 @@ def run_worker_batch():
             signal.signal(sig, handler)
 
 
+# The worker runs outside any test transaction, as in production: db_worker closes and checks connections.
+@pytest.mark.django_db(transaction=True)
 def test_a_withdrawn_issues_figure_stays_publicly_readable_in_the_bucket_until_a_worker_runs_the_sync(
     bucket, settings, chief_user, django_capture_on_commit_callbacks
 ):
